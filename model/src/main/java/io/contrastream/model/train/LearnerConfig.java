@@ -1,0 +1,39 @@
+package io.contrastream.model.train;
+
+import java.io.Serializable;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+/**
+ * Hyper-parameters of the MoCo v2 learner (Chen et al. 2020): queue size K, temperature τ, key-encoder momentum m
+ * and the optimizer of the query encoder.
+ */
+public record LearnerConfig(
+        int queueSize,
+        double temperature,
+        double momentum,
+        Optimizer optimizer,
+        double learningRate,
+        double weightDecay) implements Serializable {
+
+    /** Query-encoder optimizer; Adam 1e-3 beat SGD in the reference runs (STACK.md). */
+    public enum Optimizer { ADAM, SGD }
+
+    public LearnerConfig {
+        if (queueSize <= 0) throw new IllegalArgumentException("queueSize must be > 0, got " + queueSize);
+        if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+    }
+
+    public static LearnerConfig defaults() {
+        return new LearnerConfig(4096, 0.2, 0.99, Optimizer.ADAM, 1e-3, 0.0);
+    }
+
+    /** DL4J's updater for the query encoder; SGD is Nesterov momentum 0.9 as in MoCo. */
+    public IUpdater updater() {
+        return optimizer == Optimizer.ADAM ? new Adam(learningRate) : new Nesterovs(learningRate, 0.9);
+    }
+}

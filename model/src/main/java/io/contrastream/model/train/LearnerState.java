@@ -1,0 +1,97 @@
+package io.contrastream.model.train;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Serialises everything a learner needs to continue exactly where it stopped: both encoders, the optimizer state,
+ * the queue and its position, and the step counter.
+ *
+ * <p>A state written under another encoder or queue configuration is refused with a message naming the mismatch,
+ * never silently replaced by a fresh start.
+ */
+public final class LearnerState {
+
+    private static final int MAGIC = 0x434C5331;   // "CLS1"
+
+    private LearnerState() {}
+
+    public static byte[] save(MocoLearner learner) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeUTF(learner.encoderConfig().toJson());
+            out.writeInt(learner.config().queueSize());
+            out.writeLong(learner.step());
+            out.writeLong(learner.skippedSteps());
+            writeArray(out, learner.queryNetwork().params());
+            writeArray(out, learner.keyNetwork().params());
+            INDArray updater = learner.queryNetwork().getUpdater().getStateViewArray();
+            writeArray(out, updater == null ? Nd4j.empty(DataType.FLOAT) : updater);
+            NegativeQueue q = learner.queue();
+            out.writeInt(q.head());
+            out.writeInt(q.size());
+            writeArray(out, q.storage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Restores a state saved by {@link #save} into a learner built with the same configuration. */
+    public static void restore(MocoLearner learner, byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            if (in.readInt() != MAGIC) throw new IllegalStateException("not a contrastream learner state");
+            EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
+            if (!saved.equals(learner.encoderConfig())) {
+                throw new IllegalStateException("learner state was written for encoder " + saved
+                        + " but the job is configured with " + learner.encoderConfig());
+            }
+            int queueSize = in.readInt();
+            if (queueSize != learner.config().queueSize()) {
+                throw new IllegalStateException("learner state has queue size " + queueSize
+                        + " but the job is configured with " + learner.config().queueSize());
+            }
+            long step = in.readLong();
+            long skipped = in.readLong();
+            learner.queryNetwork().params().assign(readArray(in));
+            learner.keyNetwork().params().assign(readArray(in));
+            float[] updater = readFloats(in);
+            INDArray view = learner.queryNetwork().getUpdater().getStateViewArray();
+            if (view != null && updater.length > 0) view.assign(Nd4j.create(updater, view.shape(), DataType.FLOAT));
+            int head = in.readInt();
+            int size = in.readInt();
+            float[] keys = readFloats(in);
+            NegativeQueue q = learner.queue();
+            learner.queue().restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size);
+            learner.restoreCounters(step, skipped);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt learner state", e);
+        }
+    }
+
+    private static void writeArray(DataOutputStream out, INDArray a) throws IOException {
+        float[] v = a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector();
+        out.writeInt(v.length);
+        for (float f : v) out.writeFloat(f);
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        float[] v = new float[in.readInt()];
+        for (int i = 0; i < v.length; i++) v[i] = in.readFloat();
+        return v;
+    }
+
+    private static INDArray readArray(DataInputStream in) throws IOException {
+        float[] v = readFloats(in);
+        return Nd4j.create(v, new long[] {1, v.length}, DataType.FLOAT);
+    }
+}

@@ -1,0 +1,75 @@
+package io.contrastream.model.train;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * MoCo's rolling dictionary of negative keys: a K×d ring buffer; each enqueue overwrites the oldest keys.
+ *
+ * <p>Until it is full only the filled rows are handed out as negatives, so a young stream never trains against
+ * placeholder keys.
+ */
+public final class NegativeQueue {
+
+    private final INDArray keys;   // K×d
+    private int head;              // next row to write
+    private int size;              // filled rows, ≤ K
+
+    public NegativeQueue(int capacity, int dim, DataType dataType) {
+        if (capacity <= 0) throw new IllegalArgumentException("queue capacity must be > 0, got " + capacity);
+        if (dim <= 0) throw new IllegalArgumentException("key dimension must be > 0, got " + dim);
+        this.keys = Nd4j.zeros(dataType, capacity, dim);
+    }
+
+    /** Appends a B×d block of keys, oldest first; if B exceeds the capacity only the newest K are kept. */
+    public void enqueue(INDArray batch) {
+        int capacity = capacity();
+        int n = (int) batch.size(0);
+        int from = Math.max(0, n - capacity);
+        while (from < n) {
+            int run = Math.min(n - from, capacity - head);
+            keys.get(NDArrayIndex.interval(head, head + run), NDArrayIndex.all())
+                    .assign(batch.get(NDArrayIndex.interval(from, from + run), NDArrayIndex.all()));
+            from += run;
+            head = (head + run) % capacity;
+            size = Math.min(capacity, size + run);
+        }
+    }
+
+    /** The filled rows (a view, in storage order, not age order): size×d. */
+    public INDArray negatives() {
+        return size == capacity() ? keys : keys.get(NDArrayIndex.interval(0, size), NDArrayIndex.all());
+    }
+
+    /** The i-th oldest key (0 = oldest) as a copy; for tests and inspection. */
+    public float[] oldest(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException("queue holds " + size + " keys, asked for " + i);
+        int row = size < capacity() ? i : (head + i) % capacity();
+        return keys.getRow(row).toFloatVector();
+    }
+
+    public int size() { return size; }
+
+    public int capacity() { return (int) keys.size(0); }
+
+    public int dim() { return (int) keys.size(1); }
+
+    /** Fraction of the capacity that is filled. */
+    public double fill() { return size / (double) capacity(); }
+
+    INDArray storage() { return keys; }
+
+    int head() { return head; }
+
+    void restore(INDArray storage, int head, int size) {
+        if (storage.size(0) != keys.size(0) || storage.size(1) != keys.size(1)) {
+            throw new IllegalArgumentException("queue shape mismatch: checkpoint has " + storage.size(0) + "×"
+                    + storage.size(1) + ", configured " + keys.size(0) + "×" + keys.size(1));
+        }
+        keys.assign(storage);
+        this.head = head;
+        this.size = size;
+    }
+}

@@ -1,0 +1,93 @@
+package io.contrastream.model.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class InfoNceTest {
+
+    private static INDArray gaussian(Random rng, int rows, int cols) {
+        double[][] a = new double[rows][cols];
+        for (double[] row : a) for (int j = 0; j < cols; j++) row[j] = rng.nextGaussian();
+        return Nd4j.create(a);
+    }
+
+    private static INDArray unitRows(INDArray a) {
+        return a.divColumnVector(a.norm2(1).reshape(a.size(0), 1));
+    }
+
+    /** The loss by its definition: −log softmax over the concatenated logits, computed naively. */
+    private static double naiveLoss(INDArray z, INDArray k, INDArray neg, double tau) {
+        INDArray q = unitRows(z);
+        double total = 0;
+        for (int i = 0; i < z.size(0); i++) {
+            double pos = q.getRow(i).mul(k.getRow(i)).sumNumber().doubleValue() / tau;
+            double sum = Math.exp(pos);
+            for (int j = 0; j < neg.size(0); j++) sum += Math.exp(q.getRow(i).mul(neg.getRow(j)).sumNumber().doubleValue() / tau);
+            total += Math.log(sum) - pos;
+        }
+        return total / z.size(0);
+    }
+
+    @Test
+    void lossMatchesTheDefinition() {
+        Random rng = new Random(7);
+        INDArray z = gaussian(rng, 5, 8);
+        INDArray k = unitRows(gaussian(rng, 5, 8));
+        INDArray neg = unitRows(gaussian(rng, 11, 8));
+        InfoNce.Result r = InfoNce.compute(z, k, neg, 0.2);
+        assertEquals(naiveLoss(z, k, neg, 0.2), r.loss(), 1e-10);
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferencesInDoublePrecision() {
+        Random rng = new Random(11);
+        INDArray z = gaussian(rng, 4, 6);
+        INDArray k = unitRows(gaussian(rng, 4, 6));
+        INDArray neg = unitRows(gaussian(rng, 9, 6));
+        double tau = 0.1;
+        INDArray grad = InfoNce.compute(z, k, neg, tau).gradZ();
+        double eps = 1e-6;
+        double maxRel = 0;
+        for (int i = 0; i < z.size(0); i++) {
+            for (int j = 0; j < z.size(1); j++) {
+                double orig = z.getDouble(i, j);
+                z.putScalar(i, j, orig + eps);
+                double up = InfoNce.compute(z, k, neg, tau).loss();
+                z.putScalar(i, j, orig - eps);
+                double down = InfoNce.compute(z, k, neg, tau).loss();
+                z.putScalar(i, j, orig);
+                double numeric = (up - down) / (2 * eps);
+                double analytic = grad.getDouble(i, j);
+                maxRel = Math.max(maxRel, Math.abs(numeric - analytic) / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic)));
+            }
+        }
+        assertTrue(maxRel < 1e-6, "max relative error " + maxRel);
+    }
+
+    @Test
+    void emptyQueueLeavesOnlyThePositiveAndZeroLoss() {
+        Random rng = new Random(3);
+        INDArray z = gaussian(rng, 3, 4);
+        INDArray k = unitRows(gaussian(rng, 3, 4));
+        InfoNce.Result r = InfoNce.compute(z, k, Nd4j.zeros(DataType.DOUBLE, 0, 4), 0.2);
+        assertEquals(0.0, r.loss(), 1e-12);
+        assertEquals(0.0, r.gradZ().norm2Number().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void lossFallsWhenTheQueryMovesTowardsItsKey() {
+        Random rng = new Random(5);
+        INDArray k = unitRows(gaussian(rng, 2, 4));
+        INDArray neg = unitRows(gaussian(rng, 16, 4));
+        INDArray far = gaussian(rng, 2, 4);
+        double before = InfoNce.compute(far, k, neg, 0.2).loss();
+        double after = InfoNce.compute(k.dup(), k, neg, 0.2).loss();
+        assertTrue(after < before, "aligned query should have lower loss: " + after + " vs " + before);
+    }
+}

@@ -1,0 +1,86 @@
+package io.contrastream.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MocoLearnerTest {
+
+    static final EncoderConfig MLP = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16},
+            new int[] {32}, 16, 16, 8, 42);
+    static final LearnerConfig CONFIG = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
+
+    static float[] batch(long seed, int rows, int dim) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[rows * dim];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        return x;
+    }
+
+    @Test
+    void keyEncoderFollowsTheQueryByMomentum() {
+        MocoLearner learner = new MocoLearner(MLP, CONFIG);
+        float[] key0 = learner.keyNetwork().params().toFloatVector();
+        assertArrayEquals(key0, learner.queryNetwork().params().toFloatVector(), "key starts as a copy of the query");
+        learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
+        float[] query1 = learner.queryNetwork().params().toFloatVector();
+        float[] key1 = learner.keyNetwork().params().toFloatVector();
+        for (int i = 0; i < key1.length; i++) {
+            assertEquals(0.9f * key0[i] + 0.1f * query1[i], key1[i], 1e-6f);
+        }
+    }
+
+    @Test
+    void eachStepEnqueuesItsKeysAndCountsTheStep() {
+        MocoLearner learner = new MocoLearner(MLP, CONFIG);
+        StepStats s = learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
+        assertEquals(1, s.step());
+        assertEquals(8, learner.queue().size());
+        assertEquals(0.0, s.loss(), 1e-6, "no negatives yet: only the positive logit");
+        StepStats t = learner.step(batch(3, 8, 16), batch(4, 8, 16), 8);
+        assertTrue(t.loss() > 0, "with negatives the loss is positive");
+        assertEquals(16, learner.queue().size());
+    }
+
+    @Test
+    void savedStateContinuesExactlyLikeTheUninterruptedLearner() {
+        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        for (int i = 0; i < 3; i++) a.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
+        byte[] state = LearnerState.save(a);
+        MocoLearner b = new MocoLearner(MLP, CONFIG);
+        LearnerState.restore(b, state);
+        a.step(batch(99, 8, 16), batch(98, 8, 16), 8);
+        b.step(batch(99, 8, 16), batch(98, 8, 16), 8);
+        assertEquals(a.step(), b.step());
+        assertArrayEquals(a.snapshot(1).weights(), b.snapshot(1).weights());
+        assertArrayEquals(a.keyNetwork().params().toFloatVector(), b.keyNetwork().params().toFloatVector());
+    }
+
+    @Test
+    void stateFromAnotherEncoderIsRefusedByName() {
+        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        EncoderConfig wider = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16}, new int[] {32}, 24, 16, 8, 42);
+        MocoLearner b = new MocoLearner(wider, CONFIG);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearnerState.restore(b, LearnerState.save(a)));
+        assertTrue(e.getMessage().contains("embeddingDim\":16") && e.getMessage().contains("embeddingDim\":24"), e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteBatchIsSkippedAndKeepsTheWeights() {
+        MocoLearner learner = new MocoLearner(MLP, CONFIG);
+        learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
+        float[] before = learner.snapshot(0).weights();
+        float[] bad = batch(3, 8, 16);
+        bad[5] = Float.NaN;
+        StepStats s = learner.step(bad, batch(4, 8, 16), 8);
+        assertTrue(s.skipped());
+        assertEquals(1, learner.skippedSteps());
+        assertArrayEquals(before, learner.snapshot(0).weights());
+        assertEquals(8, learner.queue().size(), "a skipped step enqueues nothing");
+    }
+}
