@@ -1,0 +1,37 @@
+package io.contrastream.pipeline.augment;
+
+import io.contrastream.model.augment.AugmentConfig;
+import io.contrastream.model.augment.Augmenter;
+import io.contrastream.model.augment.Augmenters;
+import io.contrastream.pipeline.decode.Instance;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+
+/**
+ * Makes the positive pair of each sample. The randomness comes from (seed, sample id), so a sample gets the same
+ * views whatever the parallelism and however often it is replayed.
+ */
+public class AugmentFunction extends RichMapFunction<Instance, ViewPair> {
+
+    private final int[] shape;
+    private final double strength;
+    private final long seed;
+    private transient Augmenter augmenter;
+
+    public AugmentFunction(int[] shape, double strength, long seed) {
+        this.shape = shape.clone();
+        this.strength = strength;
+        this.seed = seed;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        augmenter = Augmenters.forShape(shape, AugmentConfig.defaults().withStrength(strength));
+    }
+
+    @Override
+    public ViewPair map(Instance x) {
+        Augmenters.ViewPair pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
+        return new ViewPair(x.id, pair.first(), pair.second());
+    }
+}

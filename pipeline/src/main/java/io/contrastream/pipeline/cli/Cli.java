@@ -1,0 +1,33 @@
+package io.contrastream.pipeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line of contrastream: {@code demo}, {@code run} and {@code produce}. */
+@Command(name = "contrastream", mixinStandardHelpOptions = true, version = "contrastream 0.1.0",
+        description = "Streaming contrastive learning: Kafka samples in, embeddings and drift reports out.",
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class})
+public final class Cli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; bad option values end with a one-line message and exit code 2. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Cli());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage() + "  (see --help)");
+            return 2;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

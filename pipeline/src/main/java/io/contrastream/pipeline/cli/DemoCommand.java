@@ -1,0 +1,157 @@
+package io.contrastream.pipeline.cli;
+
+import io.contrastream.model.data.SyntheticStream;
+import io.contrastream.pipeline.ContrastiveJob;
+import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.config.Param;
+import io.contrastream.pipeline.io.BadRecords;
+import io.contrastream.pipeline.io.KafkaIo;
+import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.OutputReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The one-command demo: a real Kafka broker as a child process, the job on a local MiniCluster, a generated stream
+ * with class structure, bad records and a distribution shift half-way, live progress, and a summary at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Start a local Kafka broker and the job, stream a generated dataset with a shift, print a summary.")
+public final class DemoCommand implements Callable<Integer> {
+
+    /** The job options the demo lets you change; the Kafka ones are fixed by the demo's own broker. */
+    static final List<Param<?>> PARAMS = JobParams.ALL.stream()
+            .filter(p -> !List.of(JobParams.BOOTSTRAP_SERVERS, JobParams.KAFKA_PROPERTIES, JobParams.BOUNDED,
+                    JobParams.START_FROM, JobParams.INPUT_SHAPE, JobParams.GROUP_ID).contains(p))
+            .toList();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--samples", description = "Valid samples to stream (default: ${DEFAULT-VALUE})", defaultValue = "30000")
+    int samples;
+
+    @Option(names = "--bad-every", description = "Send one bad record after every N valid ones (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int badEvery;
+
+    @Option(names = "--rate", description = "Samples per second, 0 = as fast as possible (default: ${DEFAULT-VALUE})", defaultValue = "2000")
+    double rate;
+
+    @Option(names = "--dim", description = "Features per generated sample (default: ${DEFAULT-VALUE})", defaultValue = "32")
+    int dim;
+
+    @Option(names = "--classes", description = "Classes in the generated data (default: ${DEFAULT-VALUE})", defaultValue = "8")
+    int classes;
+
+    @Option(names = "--work-dir", description = "Broker data and logs (default: ${DEFAULT-VALUE})", defaultValue = ".data/demo")
+    Path workDir;
+
+    @Option(names = "--timeout-s", description = "Give up after this many seconds (default: ${DEFAULT-VALUE})", defaultValue = "900")
+    int timeoutSeconds;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    void addJobOptions(CommandLine.Model.CommandSpec s) {
+        JobOptions.addTo(s, PARAMS, Map.of());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        check(samples >= 1000 && samples <= 10_000_000, "--samples", samples, "an integer in [1000, 10000000]");
+        check(badEvery >= 1, "--bad-every", badEvery, "an integer >= 1");
+        check(rate >= 0 && Double.isFinite(rate), "--rate", rate, "a number >= 0");
+        check(dim >= 4 && dim <= 4096, "--dim", dim, "an integer in [4, 4096]");
+        check(classes >= 2 && classes <= 1000, "--classes", classes, "an integer in [2, 1000]");
+        JobConfig config = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.INPUT_SHAPE, new int[] {dim});
+
+        deleteRecursively(workDir);
+        System.out.println("Starting a Kafka broker (Apache Kafka, KRaft, child process) in " + workDir + " ...");
+        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
+            config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            kafka.createTopics(Map.of(config.get(JobParams.SAMPLES_TOPIC), 2, config.get(JobParams.EMBEDDINGS_TOPIC), 2,
+                    config.get(JobParams.DRIFT_TOPIC), 1, config.get(JobParams.DEAD_LETTER_TOPIC), 1), Map.of());
+            if (!config.get(JobParams.SNAPSHOT_TOPIC).isEmpty()) {
+                kafka.createTopics(Map.of(config.get(JobParams.SNAPSHOT_TOPIC), 1),
+                        Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
+            }
+            System.out.println("Broker up at " + kafka.bootstrapServers() + "; starting the Flink job on a local MiniCluster ...");
+
+            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
+            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
+            JobClient job = env.executeAsync("contrastream-demo");
+
+            SyntheticStream stream = new SyntheticStream(dim, classes, samples / 2, config.get(JobParams.SEED));
+            long t0 = System.currentTimeMillis();
+            AtomicLong sentValid = new AtomicLong();
+            AtomicLong sentBad = new AtomicLong();
+            AtomicReference<Throwable> producerError = new AtomicReference<>();
+            JobConfig finalConfig = config;
+            Thread producer = new Thread(() -> {
+                try (SampleProducer out = new SampleProducer(finalConfig.kafkaProperties(), finalConfig.get(JobParams.SAMPLES_TOPIC), rate)) {
+                    for (int i = 0; i < samples; i++) {
+                        SyntheticStream.Example e = stream.example(i);
+                        out.send(SampleProducer.sample(e.id(), t0 + i, new int[] {dim}, e.values(), e.label()));
+                        sentValid.incrementAndGet();
+                        if ((i + 1) % badEvery == 0) {
+                            out.sendBytes("bad-" + i, BadRecords.make((int) sentBad.get(), new int[] {dim}, finalConfig.get(JobParams.SEED)));
+                            sentBad.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable t) {
+                    producerError.set(t);
+                }
+            }, "demo-producer");
+            producer.start();
+
+            DemoReport report = new DemoReport(config, stream, t0, samples);
+            try (OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
+                    config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC), false)) {
+                long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+                long nextPrint = 0;
+                while (System.currentTimeMillis() < deadline) {
+                    reader.poll(Duration.ofMillis(500));
+                    if (producerError.get() != null) throw new IllegalStateException("producer failed", producerError.get());
+                    boolean done = !producer.isAlive() && reader.embeddedIds().size() >= sentValid.get()
+                            && reader.deadLetters() >= sentBad.get();
+                    if (System.currentTimeMillis() >= nextPrint || done) {
+                        report.progress(sentValid.get() + sentBad.get(), reader);
+                        nextPrint = System.currentTimeMillis() + 2000;
+                    }
+                    if (done) break;
+                    if (job.getJobStatus().get().isTerminalState()) {
+                        throw new IllegalStateException("the job stopped early: " + job.getJobStatus().get());
+                    }
+                }
+                // Let the last drift window and snapshot land before stopping the job.
+                for (int i = 0; i < 6; i++) reader.poll(Duration.ofMillis(500));
+                job.cancel().get();
+                return report.summary(sentValid.get(), sentBad.get(), reader) ? 0 : 1;
+            }
+        }
+    }
+
+    private void check(boolean ok, String option, Object value, String allowed) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value + "' is not allowed; expected " + allowed);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.contrastream.pipeline.config;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.train.LearnerConfig;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** An immutable set of values for {@link JobParams}; unset options take their declared default. */
+public final class JobConfig implements Serializable {
+
+    private final Map<String, Object> values;
+
+    private JobConfig(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    public static JobConfig defaults() {
+        return new JobConfig(new LinkedHashMap<>());
+    }
+
+    /** Parses textual values keyed by option name (no leading dashes); fails on the first invalid or unknown one. */
+    public static JobConfig parse(Map<String, String> text) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : text.entrySet()) {
+            Param<?> p = JobParams.ALL.stream().filter(x -> x.name().equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown option --" + e.getKey()));
+            values.put(p.name(), p.parse(e.getValue()));
+        }
+        return new JobConfig(values).checked();
+    }
+
+    public <T> JobConfig with(Param<T> param, T value) {
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        copy.put(param.name(), param.validate(value));
+        return new JobConfig(copy).checked();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Param<T> param) {
+        return values.containsKey(param.name()) ? (T) values.get(param.name()) : param.defaultValue();
+    }
+
+    /** Checks that hold across options. */
+    private JobConfig checked() {
+        int[] shape = get(JobParams.INPUT_SHAPE);
+        if (get(JobParams.ARCHITECTURE) == JobParams.Architecture.CNN && shape.length != 3) {
+            throw new IllegalArgumentException("--architecture: 'cnn' needs --input-shape C,H,W; got " + JobParams.INPUT_SHAPE.format(shape));
+        }
+        return this;
+    }
+
+    public EncoderConfig encoderConfig() {
+        int[] shape = get(JobParams.INPUT_SHAPE);
+        EncoderConfig.Architecture arch = switch (get(JobParams.ARCHITECTURE)) {
+            case AUTO -> EncoderConfig.defaultArchitecture(shape);
+            case MLP -> EncoderConfig.Architecture.MLP;
+            case CNN -> EncoderConfig.Architecture.CNN;
+        };
+        int embedding = get(JobParams.EMBEDDING_DIM);
+        return new EncoderConfig(arch, shape, get(JobParams.HIDDEN), embedding, embedding,
+                get(JobParams.PROJECTION_DIM), get(JobParams.SEED));
+    }
+
+    public LearnerConfig learnerConfig() {
+        return new LearnerConfig(get(JobParams.QUEUE_SIZE), get(JobParams.TEMPERATURE), get(JobParams.MOMENTUM),
+                get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), 0.0);
+    }
+
+    /** The extra Kafka client properties ({@code k=v;k=v}), applied to every client the job creates. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        for (String kv : get(JobParams.KAFKA_PROPERTIES).split(";")) {
+            if (kv.isBlank()) continue;
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("--kafka-properties: expected k=v;k=v, got an entry without '='");
+            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        p.setProperty("bootstrap.servers", get(JobParams.BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /** Every option with its effective value, secrets masked: what {@code --print-config} shows. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Param<?> p : JobParams.ALL) {
+            String v = p.format(get(p));
+            out.put(p.name(), p.secret() && !v.isEmpty() ? "******" : v);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return describe().toString();
+    }
+}

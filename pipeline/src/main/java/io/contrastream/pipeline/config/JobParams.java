@@ -1,0 +1,83 @@
+package io.contrastream.pipeline.config;
+
+import static io.contrastream.pipeline.config.Params.boolParam;
+import static io.contrastream.pipeline.config.Params.doubleParam;
+import static io.contrastream.pipeline.config.Params.enumParam;
+import static io.contrastream.pipeline.config.Params.intListParam;
+import static io.contrastream.pipeline.config.Params.intParam;
+import static io.contrastream.pipeline.config.Params.longParam;
+import static io.contrastream.pipeline.config.Params.secretParam;
+import static io.contrastream.pipeline.config.Params.stringParam;
+
+import io.contrastream.model.train.LearnerConfig;
+import java.util.List;
+
+/** Every option of the job, declared once; the CLI, the README table and {@code --print-config} come from here. */
+public final class JobParams {
+
+    private JobParams() {}
+
+    /** Which encoder to build; {@code auto} picks an MLP for [d] and a CNN for [C,H,W]. */
+    public enum Architecture { AUTO, MLP, CNN }
+
+    /** Which window the drift statistics compare against. */
+    public enum DriftReference { FIRST, PREVIOUS }
+
+    /** Kafka delivery guarantee of the output sinks. */
+    public enum Delivery { AT_LEAST_ONCE, EXACTLY_ONCE }
+
+    /** Where the job starts reading the samples topic when its consumer group has no committed offset. */
+    public enum StartFrom { EARLIEST, LATEST }
+
+    // Kafka
+    public static final Param<String> BOOTSTRAP_SERVERS = stringParam("bootstrap-servers", "Kafka bootstrap servers, host:port[,host:port]", "localhost:9092", false);
+    public static final Param<String> SAMPLES_TOPIC = stringParam("samples-topic", "Topic of input Sample records", "samples", false);
+    public static final Param<String> EMBEDDINGS_TOPIC = stringParam("embeddings-topic", "Topic for Embedding records (key: sample id)", "embeddings", false);
+    public static final Param<String> DRIFT_TOPIC = stringParam("drift-topic", "Topic for DriftReport records", "drift", false);
+    public static final Param<String> DEAD_LETTER_TOPIC = stringParam("dead-letter-topic", "Topic for DeadLetter records", "dead-letters", false);
+    public static final Param<String> SNAPSHOT_TOPIC = stringParam("snapshot-topic", "Topic for EncoderSnapshot records (empty: not published)", "encoder-snapshots", true);
+    public static final Param<String> GROUP_ID = stringParam("group-id", "Kafka consumer group of the job", "contrastream", false);
+    public static final Param<StartFrom> START_FROM = enumParam("start-from", "Where to start without committed offsets", StartFrom.EARLIEST, StartFrom.class);
+    public static final Param<Boolean> BOUNDED = boolParam("bounded", "Stop after the samples present at start-up (batch replay of a topic)", false);
+    public static final Param<String> KAFKA_PROPERTIES = secretParam("kafka-properties", "Extra Kafka client properties for every client, k=v;k=v (e.g. security.protocol=SASL_SSL;sasl.jaas.config=...); masked in logs");
+    public static final Param<Delivery> DELIVERY = enumParam("delivery", "Delivery guarantee of the Kafka sinks", Delivery.AT_LEAST_ONCE, Delivery.class);
+
+    // Input and encoder
+    public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,H,W for images", new int[] {32}, 1, 3);
+    public static final Param<Architecture> ARCHITECTURE = enumParam("architecture", "Encoder backbone", Architecture.AUTO, Architecture.class);
+    public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or CNN filters per conv block", new int[] {128}, 0, 8);
+    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output)", 64, 2, 8192);
+    public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees", 64, 2, 8192);
+
+    // Learner
+    public static final Param<Integer> BATCH_SIZE = intParam("batch-size", "Positive pairs per learner step", 128, 1, 65536);
+    public static final Param<Long> BATCH_TIMEOUT_MS = longParam("batch-timeout-ms", "Train on a partial batch after this long, so a slow stream still trains", 2000, 1, 3_600_000);
+    public static final Param<Integer> QUEUE_SIZE = intParam("queue-size", "Negative keys in the MoCo queue (K)", 4096, 1, 1 << 20);
+    public static final Param<Double> TEMPERATURE = doubleParam("temperature", "InfoNCE temperature tau", 0.2, 0.0, true, 10.0);
+    public static final Param<Double> MOMENTUM = doubleParam("momentum", "Key-encoder EMA momentum m", 0.99, 0.0, false, 0.99999);
+    public static final Param<LearnerConfig.Optimizer> OPTIMIZER = enumParam("optimizer", "Query-encoder optimizer", LearnerConfig.Optimizer.ADAM, LearnerConfig.Optimizer.class);
+    public static final Param<Double> LEARNING_RATE = doubleParam("learning-rate", "Optimizer learning rate", 1e-3, 0.0, true, 10.0);
+    public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
+    public static final Param<Double> AUGMENT_STRENGTH = doubleParam("augment-strength", "Scales every augmentation's magnitude (0 = none)", 1.0, 0.0, false, 2.0);
+    public static final Param<Long> SEED = longParam("seed", "Seed of every random choice (weights, augmentations, drift subsampling)", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+
+    // Drift
+    public static final Param<Integer> DRIFT_WINDOW = intParam("drift-window", "Embeddings per drift window", 1000, 16, 1_000_000);
+    public static final Param<Integer> DRIFT_MAX_SAMPLES = intParam("drift-max-samples", "Subsample per window for the O(n^2) statistics (MMD, uniformity)", 256, 8, 4096);
+    public static final Param<Integer> DRIFT_PERMUTATIONS = intParam("drift-permutations", "Permutations for the MMD p-value", 100, 0, 10_000);
+    public static final Param<DriftReference> DRIFT_REFERENCE = enumParam("drift-reference", "Reference window: the first one, or the previous one", DriftReference.FIRST, DriftReference.class);
+
+    // Runtime
+    public static final Param<Integer> PARALLELISM = intParam("parallelism", "Parallelism of decode, augment and the sinks", 2, 1, 1024);
+    public static final Param<Integer> EMBED_PARALLELISM = intParam("embed-parallelism", "Parallelism of the embed operator", 2, 1, 1024);
+    public static final Param<Long> CHECKPOINT_INTERVAL_MS = longParam("checkpoint-interval-ms", "Checkpoint interval (0 = off; exactly-once needs it)", 10_000, 0, 86_400_000);
+
+    public static final List<Param<?>> ALL = List.of(
+            BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
+            START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
+            INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, SNAPSHOT_EVERY,
+            AUGMENT_STRENGTH, SEED,
+            DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE,
+            PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS);
+}

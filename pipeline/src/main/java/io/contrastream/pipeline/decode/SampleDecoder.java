@@ -1,0 +1,75 @@
+package io.contrastream.pipeline.decode;
+
+import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.schema.Sample;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
+
+/** Decodes and validates one Sample record against the configured input shape; every failure is a {@link Rejection}. */
+public final class SampleDecoder implements Serializable {
+
+    private static final int MAX_ID_LENGTH = 1024;
+
+    private final int[] shape;
+    private final int size;
+
+    public SampleDecoder(int[] shape) {
+        this.shape = shape.clone();
+        int n = 1;
+        for (int s : shape) n = Math.multiplyExact(n, s);
+        this.size = n;
+        AvroCodec.init();
+    }
+
+    public Instance decode(byte[] bytes) throws Rejection {
+        if (bytes == null || bytes.length == 0) throw new Rejection(Rejection.Reason.EMPTY, "empty record value");
+        Sample s;
+        try {
+            s = AvroCodec.decode(Sample.getDecoder(), bytes);
+        } catch (MissingSchemaException e) {
+            throw new Rejection(Rejection.Reason.UNKNOWN_SCHEMA, "not a Sample: " + e.getMessage());
+        } catch (BadHeaderException e) {
+            throw new Rejection(Rejection.Reason.UNDECODABLE, "not Avro single-object encoding: " + e.getMessage());
+        } catch (Exception | StackOverflowError e) {
+            // Truncated or bit-flipped Avro surfaces as EOF, AvroRuntimeException, limit or index errors.
+            throw new Rejection(Rejection.Reason.UNDECODABLE, "undecodable Sample: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + truncate(e.getMessage())));
+        }
+        return validate(s);
+    }
+
+    Instance validate(Sample s) throws Rejection {
+        if (s.getId() == null || s.getId().isEmpty() || s.getId().length() > MAX_ID_LENGTH) {
+            throw new Rejection(Rejection.Reason.BAD_ID, "sample id must have 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        List<Integer> got = s.getShape();
+        boolean shapeOk = got.size() == shape.length;
+        for (int i = 0; shapeOk && i < shape.length; i++) shapeOk = got.get(i) == shape[i];
+        if (!shapeOk) {
+            throw new Rejection(Rejection.Reason.WRONG_SHAPE, "shape " + got + " does not match the configured input shape "
+                    + Arrays.toString(shape));
+        }
+        List<Float> values = s.getValues();
+        if (values.size() != size) {
+            throw new Rejection(Rejection.Reason.WRONG_SHAPE, values.size() + " values do not fill shape " + got + " (" + size + ")");
+        }
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            float v = values.get(i);
+            if (!Float.isFinite(v)) {
+                throw new Rejection(Rejection.Reason.NON_FINITE, "value " + v + " at index " + i);
+            }
+            x[i] = v;
+        }
+        Integer label = s.getLabel();
+        if (label != null && label < 0) throw new Rejection(Rejection.Reason.BAD_LABEL, "label " + label + " is negative");
+        return new Instance(s.getId(), s.getEventTime().toEpochMilli(), x, label == null ? Instance.NO_LABEL : label);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

@@ -1,0 +1,18 @@
+package io.contrastream.pipeline.train;
+
+/** A batch of positive pairs, flattened row-major, ready for one learner step: size × inputSize values per view. */
+public class PairBatch {
+    public int size;
+    public String[] ids;
+    public float[] first;
+    public float[] second;
+
+    public PairBatch() {}
+
+    public PairBatch(int size, String[] ids, float[] first, float[] second) {
+        this.size = size;
+        this.ids = ids;
+        this.first = first;
+        this.second = second;
+    }
+}
