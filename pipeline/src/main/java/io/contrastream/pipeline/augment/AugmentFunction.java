@@ -31,7 +31,7 @@ public class AugmentFunction extends RichMapFunction<Instance, ViewPair> {
 
     @Override
     public ViewPair map(Instance x) {
-        Augmenters.ViewPair pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
+        io.contrastream.model.augment.ViewPair pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
         return new ViewPair(x.id, pair.first(), pair.second());
     }
 }

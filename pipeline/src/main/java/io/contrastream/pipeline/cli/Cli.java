@@ -19,6 +19,9 @@ public final class Cli implements Runnable {
     /** The configured command line; bad option values end with a one-line message and exit code 2. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Cli());
+        // The job's options are declared once, as Params, and added to the commands that run the job.
+        JobOptions.addTo(cl.getSubcommands().get("run").getCommandSpec(), io.contrastream.pipeline.config.JobParams.ALL, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("demo").getCommandSpec(), DemoCommand.PARAMS, java.util.Map.of());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage() + "  (see --help)");
             return 2;

@@ -62,11 +62,6 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", description = "Give up after this many seconds (default: ${DEFAULT-VALUE})", defaultValue = "900")
     int timeoutSeconds;
 
-    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-    void addJobOptions(CommandLine.Model.CommandSpec s) {
-        JobOptions.addTo(s, PARAMS, Map.of());
-    }
-
     @Override
     public Integer call() throws Exception {
         check(samples >= 1000 && samples <= 10_000_000, "--samples", samples, "an integer in [1000, 10000000]");

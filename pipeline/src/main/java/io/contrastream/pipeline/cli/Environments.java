@@ -19,7 +19,14 @@ public final class Environments {
 
     /** A local MiniCluster environment with the given default parallelism. */
     public static StreamExecutionEnvironment local(JobConfig c, int parallelism) {
-        return configure(StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConfig()), c);
+        return local(c, parallelism, new Configuration());
+    }
+
+    /** A local MiniCluster environment with extra Flink settings (e.g. a metrics reporter). */
+    public static StreamExecutionEnvironment local(JobConfig c, int parallelism, Configuration extra) {
+        Configuration conf = flinkConfig();
+        conf.addAll(extra);
+        return configure(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), c);
     }
 
     private static Configuration flinkConfig() {

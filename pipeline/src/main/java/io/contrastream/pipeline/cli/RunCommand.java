@@ -24,11 +24,6 @@ public final class RunCommand implements Callable<Integer> {
 
     public RunCommand() {}
 
-    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-    void addJobOptions(CommandLine.Model.CommandSpec s) {
-        JobOptions.addTo(s, JobParams.ALL, Map.of());
-    }
-
     @Override
     public Integer call() throws Exception {
         JobConfig config = JobOptions.read(spec, JobParams.ALL, Map.of());

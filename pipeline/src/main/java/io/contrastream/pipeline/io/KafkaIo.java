@@ -6,11 +6,9 @@ import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -65,8 +63,8 @@ public final class KafkaIo {
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
                         .setTopic(topic)
-                        .setKeySerializationSchema((SerializationSchema<T>) r -> key.apply(r).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema((SerializationSchema<T>) AvroCodec::encode)
+                        .setKeySerializationSchema(new KeySerializationSchema<>(key))
+                        .setValueSerializationSchema(new AvroSerializationSchema<T>())
                         .build())
                 .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
         if (exactlyOnce) builder.setTransactionalIdPrefix(c.get(JobParams.GROUP_ID) + "-" + name);

@@ -57,13 +57,13 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         learner = new MocoLearner(encoderConfig, learnerConfig);
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        versionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("encoder-version", Long.class));
+        versionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("encoder-version-and-step", Long.class));
         Iterator<byte[]> saved = learnerState.get().iterator();
         if (saved.hasNext()) {
             LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
             Iterator<Long> v = versionState.get().iterator();
             version = v.hasNext() ? v.next() : 0;
-            snapshotStep = learner.step();
+            snapshotStep = v.hasNext() ? v.next() : learner.step();
         }
     }
 
@@ -99,7 +99,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         learnerState.update(List.of(LearnerState.save(learner)));
-        versionState.update(List.of(version));
+        versionState.update(List.of(version, snapshotStep));   // the order is the format
     }
 
     private void publish() {

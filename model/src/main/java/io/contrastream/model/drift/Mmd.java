@@ -1,0 +1,186 @@
+package io.contrastream.model.drift;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Kernel two-sample test on the unbiased MMD² statistic (Gretton et al. 2012, eq. 3) with an RBF kernel
+ * k(x, y) = exp(−||x − y||² / (2σ²)) and a permutation p-value.
+ */
+public final class Mmd {
+
+    /**
+     * Outcome of {@link #test}: the unbiased MMD² (may be slightly negative under the null), the permutation p-value,
+     * the kernel bandwidth σ, and the row counts actually used after subsampling.
+     */
+    public record Result(double mmd2, double pValue, double bandwidth, int n, int m) {
+    }
+
+    /** Largest pooled size whose n² kernel entries (and n(n−1) pair count) still fit in an int-indexed array. */
+    private static final int MAX_POOLED = 46_340;
+
+    private Mmd() {
+    }
+
+    /**
+     * Tests whether {@code x} and {@code y} come from the same distribution.
+     *
+     * <p>Bandwidth (median heuristic): σ² = median / 2 where median is taken over the squared distances of all
+     * unordered pairs of distinct rows of the pooled sample (mean of the two middle values for an even count), so the
+     * kernel is exp(−||x − y||² / median). If that median is 0 (more than half the pairs are duplicates) the mean of
+     * the positive squared distances is used instead, and if every row is identical σ = 1 (the statistic is then 0
+     * whatever σ is).
+     *
+     * <p>The p-value is (1 + #{permutations with statistic ≥ observed}) / (1 + permutations), which is never 0 and is
+     * a valid level-α test (Phipson &amp; Smyth 2010); with zero permutations it is 1.
+     *
+     * @param x                 first sample, at least 2 rows
+     * @param y                 second sample, at least 2 rows and as many columns as {@code x}
+     * @param permutations      number of random relabellings, at least 0
+     * @param maxSamplesPerSide cap on rows used from each side, at least 2
+     * @param seed              drives both the subsampling and the permutations
+     */
+    public static Result test(float[][] x, float[][] y, int permutations, int maxSamplesPerSide, long seed) {
+        int d = HealthMetrics.requireMatrix(x, "x", 2);
+        int dy = HealthMetrics.requireMatrix(y, "y", 2);
+        if (d != dy) {
+            throw new IllegalArgumentException("x and y must have the same number of columns, got " + d + " and " + dy);
+        }
+        if (permutations < 0) throw new IllegalArgumentException("permutations must be >= 0, got " + permutations);
+        if (maxSamplesPerSide < 2) {
+            throw new IllegalArgumentException("maxSamplesPerSide must be >= 2, got " + maxSamplesPerSide);
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        // The pooled kernel matrix is (n+m)² doubles and every permutation touches it all, so an uncapped window of
+        // tens of thousands of rows would need gigabytes and minutes; a uniform random subsample keeps the test
+        // valid, only less powerful.
+        int[] xs = subsample(x.length, maxSamplesPerSide, rng);
+        int[] ys = subsample(y.length, maxSamplesPerSide, rng);
+        int n = xs.length;
+        int m = ys.length;
+        int total = n + m;
+        if (total > MAX_POOLED) {
+            throw new IllegalArgumentException("maxSamplesPerSide is too large: the pooled kernel matrix of " + total
+                    + " rows would not fit in one array (limit " + MAX_POOLED + " rows)");
+        }
+        double[][] pooled = new double[total][];
+        for (int i = 0; i < n; i++) pooled[i] = toDouble(x[xs[i]]);
+        for (int i = 0; i < m; i++) pooled[n + i] = toDouble(y[ys[i]]);
+
+        double[] kernel = squaredDistances(pooled, d);
+        double sigma2 = medianHeuristic(kernel, total) / 2;
+        double offDiagonalSum = 0;
+        for (int i = 0; i < total; i++) {
+            for (int j = 0; j < total; j++) {
+                int at = i * total + j;
+                kernel[at] = Math.exp(-kernel[at] / (2 * sigma2));
+                if (i != j) offDiagonalSum += kernel[at];
+            }
+        }
+
+        int[] order = new int[total];
+        for (int i = 0; i < total; i++) order[i] = i;
+        double observed = statistic(kernel, total, order, n, offDiagonalSum);
+        int atLeastAsExtreme = 0;
+        for (int p = 0; p < permutations; p++) {
+            shuffle(order, rng);
+            if (statistic(kernel, total, order, n, offDiagonalSum) >= observed) atLeastAsExtreme++;
+        }
+        double pValue = (1.0 + atLeastAsExtreme) / (1.0 + permutations);
+        return new Result(observed, pValue, Math.sqrt(sigma2), n, m);
+    }
+
+    /**
+     * Unbiased MMD² where {@code order[0..n)} indexes the first sample and the rest the second; the cross term is
+     * recovered from the off-diagonal total so only the two within-sample blocks are summed.
+     */
+    private static double statistic(double[] kernel, int total, int[] order, int n, double offDiagonalSum) {
+        int m = total - n;
+        // Sorting each side turns the indexed reads into forward scans of each kernel row, which caches far better.
+        Arrays.sort(order, 0, n);
+        Arrays.sort(order, n, total);
+        double xx = withinSum(kernel, total, order, 0, n);
+        double yy = withinSum(kernel, total, order, n, total);
+        double xy = (offDiagonalSum - xx - yy) / 2;
+        return xx / ((double) n * (n - 1)) + yy / ((double) m * (m - 1)) - 2 * xy / ((double) n * m);
+    }
+
+    /** Sum of k(i, j) over ordered pairs i ≠ j within {@code order[from..to)}. */
+    private static double withinSum(double[] kernel, int total, int[] order, int from, int to) {
+        double sum = 0;
+        for (int a = from; a < to; a++) {
+            int row = order[a] * total;
+            for (int b = a + 1; b < to; b++) sum += kernel[row + order[b]];
+        }
+        return 2 * sum;
+    }
+
+    /** Row-major (total × total) matrix of squared Euclidean distances. */
+    private static double[] squaredDistances(double[][] z, int d) {
+        int total = z.length;
+        double[] out = new double[total * total];
+        for (int i = 0; i < total; i++) {
+            for (int j = 0; j < i; j++) {
+                double s = 0;
+                for (int c = 0; c < d; c++) {
+                    double diff = z[i][c] - z[j][c];
+                    s += diff * diff;
+                }
+                out[i * total + j] = s;
+                out[j * total + i] = s;
+            }
+        }
+        return out;
+    }
+
+    /** Median of the squared distances over unordered pairs, with the fallbacks documented on {@link #test}. */
+    private static double medianHeuristic(double[] sq, int total) {
+        int pairs = total * (total - 1) / 2;
+        double[] values = new double[pairs];
+        int k = 0;
+        for (int i = 0; i < total; i++) {
+            for (int j = i + 1; j < total; j++) values[k++] = sq[i * total + j];
+        }
+        Arrays.sort(values);
+        double median = pairs % 2 == 1 ? values[pairs / 2] : (values[pairs / 2 - 1] + values[pairs / 2]) / 2;
+        if (median > 0) return median;
+        double positiveSum = 0;
+        int positive = 0;
+        for (double v : values) {
+            if (v > 0) {
+                positiveSum += v;
+                positive++;
+            }
+        }
+        return positive > 0 ? positiveSum / positive : 2;
+    }
+
+    /** Indices of a uniform subsample without replacement of size min(size, cap), via a partial Fisher–Yates. */
+    private static int[] subsample(int size, int cap, SplittableRandom rng) {
+        int[] idx = new int[size];
+        for (int i = 0; i < size; i++) idx[i] = i;
+        if (size <= cap) return idx;
+        for (int i = 0; i < cap; i++) {
+            int j = i + rng.nextInt(size - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return Arrays.copyOf(idx, cap);
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static double[] toDouble(float[] row) {
+        double[] out = new double[row.length];
+        for (int c = 0; c < row.length; c++) out[c] = row[c];
+        return out;
+    }
+}

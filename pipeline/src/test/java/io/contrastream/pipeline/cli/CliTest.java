@@ -1,0 +1,74 @@
+package io.contrastream.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.config.Param;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            CommandLine cl = Cli.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Result(code, out + captured.toString(), err.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    @Test
+    void helpListsEveryJobOptionWithItsDefault() {
+        Result r = run("run", "--help");
+        assertEquals(0, r.code());
+        for (Param<?> p : JobParams.ALL) {
+            assertTrue(r.out().contains("--" + p.name()), "missing --" + p.name() + " in: " + r.out() + r.err());
+        }
+        assertTrue(r.out().contains("Positive pairs per learner step (default: 128)"), r.out());
+    }
+
+    @Test
+    void aBadValueGivesOneLineNamingTheOptionAndTheAllowedRange() {
+        Result r = run("run", "--batch-size", "0");
+        assertEquals(2, r.code());
+        assertEquals("error: --batch-size: '0' is not allowed; expected an integer in [1, 65536]  (see --help)", r.err().strip());
+        Result t = run("run", "--temperature", "abc");
+        assertEquals("error: --temperature: 'abc' is not valid; expected a number  (see --help)", t.err().strip());
+        Result e = run("run", "--optimizer", "rmsprop");
+        assertEquals("error: --optimizer: 'rmsprop' is not valid; expected one of adam, sgd  (see --help)", e.err().strip());
+    }
+
+    @Test
+    void printConfigShowsEffectiveValuesAndMasksSecrets() {
+        Result r = run("run", "--print-config", "--batch-size", "64",
+                "--kafka-properties", "security.protocol=SASL_SSL;sasl.jaas.config=secret-password");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("batch-size = 64"), r.out());
+        assertTrue(r.out().contains("kafka-properties = ******"), r.out());
+        assertFalse(r.out().contains("secret-password"));
+    }
+
+    @Test
+    void demoRejectsAnOutOfRangeSampleCount() {
+        Result r = run("demo", "--samples", "5");
+        assertEquals(2, r.code());
+        assertEquals("error: --samples: '5' is not allowed; expected an integer in [1000, 10000000]  (see --help)", r.err().strip());
+    }
+}

@@ -1,0 +1,86 @@
+package io.contrastream.pipeline.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.train.LearnerConfig;
+import io.contrastream.schema.EncoderSnapshot;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class LearnerOperatorTest {
+
+    static final EncoderConfig ENCODER = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {8}, new int[] {16}, 8, 8, 4, 1);
+    static final LearnerConfig LEARNER = new LearnerConfig(32, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
+
+    static PairBatch batch(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] a = new float[4 * 8];
+        float[] b = new float[4 * 8];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+            b[i] = a[i] + 0.1f * (float) rng.nextGaussian();
+        }
+        return new PairBatch(4, new String[] {"a", "b", "c", "d"}, a, b);
+    }
+
+    private static OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot> harness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new LearnerOperator(ENCODER, LEARNER, 2));
+    }
+
+    @Test
+    void publishesASnapshotEveryNStepsAndStatsEveryStep() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 5; i++) h.processElement(batch(i), 0);
+            List<EncoderSnapshot> snaps = h.extractOutputValues();
+            assertEquals(List.of(1L, 2L), snaps.stream().map(EncoderSnapshot::getVersion).toList());
+            assertEquals(List.of(2L, 4L), snaps.stream().map(EncoderSnapshot::getStep).toList());
+            assertEquals(5, h.getSideOutput(LearnerOperator.STEP_STATS).size());
+            h.endInput();
+            assertEquals(3L, h.extractOutputValues().get(2).getVersion(), "the end of input publishes the last steps");
+        }
+    }
+
+    @Test
+    void aRestoredLearnerContinuesStepAndVersionAndMatchesTheUninterruptedRun() throws Exception {
+        OperatorSubtaskState state;
+        List<Float> uninterrupted;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 3; i++) h.processElement(batch(i), 0);
+            state = h.snapshot(1, 1);
+            h.processElement(batch(3), 0);
+            uninterrupted = h.extractOutputValues().get(1).getWeights();
+        }
+        try (var h = harness()) {
+            h.initializeState(state);
+            h.open();
+            h.processElement(batch(3), 0);
+            List<EncoderSnapshot> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertEquals(2L, out.get(0).getVersion());
+            assertEquals(4L, out.get(0).getStep());
+            float[] a = new float[uninterrupted.size()];
+            float[] b = new float[uninterrupted.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = uninterrupted.get(i);
+                b[i] = out.get(0).getWeights().get(i);
+            }
+            assertArrayEquals(a, b);
+        }
+    }
+
+    @Test
+    void theLearnerNeverSeesLabels() {
+        // PairBatch and ViewPair are the learner's only inputs: neither has a label field.
+        for (Class<?> c : List.of(PairBatch.class, io.contrastream.pipeline.augment.ViewPair.class)) {
+            assertTrue(java.util.Arrays.stream(c.getFields()).noneMatch(f -> f.getName().toLowerCase().contains("label")), c.getName());
+        }
+    }
+}
