@@ -7,7 +7,8 @@ import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.decode.DecodeFunction;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.pipeline.drift.DriftOperator;
-import io.contrastream.pipeline.embed.EmbedFunction;
+import io.contrastream.pipeline.drift.DriftInput;
+import io.contrastream.pipeline.embed.EmbedOperator;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.RawRecord;
 import io.contrastream.pipeline.train.BatchOperator;
@@ -22,7 +23,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,6 +34,8 @@ import static io.contrastream.pipeline.config.JobParams.DRIFT_MAX_SAMPLES;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_PERMUTATIONS;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_REFERENCE;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_WINDOW;
+import static io.contrastream.pipeline.config.JobParams.EMBED_BATCH;
+import static io.contrastream.pipeline.config.JobParams.EMBED_MAX_DELAY_MS;
 import static io.contrastream.pipeline.config.JobParams.EMBED_PARALLELISM;
 import static io.contrastream.pipeline.config.JobParams.INPUT_SHAPE;
 import static io.contrastream.pipeline.config.JobParams.PARALLELISM;
@@ -81,12 +83,16 @@ public final class ContrastiveJob {
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);
 
-        BroadcastStream<EncoderSnapshot> encoders = snapshots.broadcast(EmbedFunction.ENCODER);
-        SingleOutputStreamOperator<Embedding> embeddings = samples.connect(encoders)
-                .process(new EmbedFunction(), new AvroTypeInfo<>(Embedding.class))
-                .name("embed").uid("embed").setParallelism(c.get(EMBED_PARALLELISM));
+        SingleOutputStreamOperator<Embedding> embeddings = samples.connect(snapshots.broadcast())
+                .transform("embed", new AvroTypeInfo<>(Embedding.class), new EmbedOperator(c.get(EMBED_BATCH), c.get(EMBED_MAX_DELAY_MS)))
+                .uid("embed").setParallelism(c.get(EMBED_PARALLELISM));
 
-        SingleOutputStreamOperator<DriftReport> drift = embeddings.connect(stepStats)
+        TypeInformation<DriftInput> driftInput = TypeInformation.of(DriftInput.class);
+        DataStream<DriftInput> driftInputs = samples.map(DriftInput::of).returns(driftInput).name("drift-samples").uid("drift-samples")
+                .setParallelism(parallelism)
+                .union(snapshots.map(DriftInput::of).returns(driftInput).name("drift-encoders").uid("drift-encoders").setParallelism(1),
+                        stepStats.map(DriftInput::of).returns(driftInput).name("drift-stats").uid("drift-stats").setParallelism(1));
+        SingleOutputStreamOperator<DriftReport> drift = driftInputs
                 .transform("drift", new AvroTypeInfo<>(DriftReport.class), new DriftOperator(c.get(DRIFT_WINDOW),
                         c.get(DRIFT_REFERENCE), c.get(DRIFT_MAX_SAMPLES), c.get(DRIFT_PERMUTATIONS), c.get(SEED)))
                 .uid("drift").setParallelism(1).setMaxParallelism(1);

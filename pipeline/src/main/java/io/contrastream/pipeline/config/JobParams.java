@@ -61,8 +61,12 @@ public final class JobParams {
     public static final Param<Double> AUGMENT_STRENGTH = doubleParam("augment-strength", "Scales every augmentation's magnitude (0 = none)", 1.0, 0.0, false, 2.0);
     public static final Param<Long> SEED = longParam("seed", "Seed of every random choice (weights, augmentations, drift subsampling)", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
+    // Embedding
+    public static final Param<Integer> EMBED_BATCH = intParam("embed-batch", "Largest micro-batch of samples per encoder forward pass", 64, 1, 8192);
+    public static final Param<Long> EMBED_MAX_DELAY_MS = longParam("embed-max-delay-ms", "Longest a sample waits for its micro-batch to fill", 20, 1, 60_000);
+
     // Drift
-    public static final Param<Integer> DRIFT_WINDOW = intParam("drift-window", "Embeddings per drift window", 1000, 16, 1_000_000);
+    public static final Param<Integer> DRIFT_WINDOW = intParam("drift-window", "Samples per drift window", 1000, 16, 1_000_000);
     public static final Param<Integer> DRIFT_MAX_SAMPLES = intParam("drift-max-samples", "Subsample per window for the O(n^2) statistics (MMD, uniformity)", 256, 8, 4096);
     public static final Param<Integer> DRIFT_PERMUTATIONS = intParam("drift-permutations", "Permutations for the MMD p-value", 100, 0, 10_000);
     public static final Param<DriftReference> DRIFT_REFERENCE = enumParam("drift-reference", "Reference window: the first one, or the previous one", DriftReference.FIRST, DriftReference.class);
@@ -77,7 +81,7 @@ public final class JobParams {
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
             BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, SNAPSHOT_EVERY,
-            AUGMENT_STRENGTH, SEED,
+            AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS);
 }

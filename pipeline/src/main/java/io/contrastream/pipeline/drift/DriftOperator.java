@@ -1,31 +1,42 @@
 package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.drift.DriftAnalyzer;
-import io.contrastream.model.train.StepStats;
+import io.contrastream.model.drift.HealthMetrics;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
+import io.contrastream.pipeline.embed.EncoderHolder;
 import io.contrastream.schema.DriftReport;
-import io.contrastream.schema.Embedding;
+import io.contrastream.schema.EncoderSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedMultiInput;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Cuts the embedding stream into windows of {@code windowSize} and reports, per window, the learner's health (from
- * the {@link StepStats} that arrived meanwhile) and the drift of the window against a reference window.
- * A final partial window is reported at the end of a bounded input.
+ * Cuts the sample stream into windows of {@code windowSize} and reports, per window, the learner's health (from the
+ * step stats that arrived meanwhile) and the drift of the window against a reference window.
+ *
+ * <p>Both windows are embedded by the same, newest encoder when the window closes, so a change of the model is not
+ * mistaken for a change of the data; each window keeps a seeded reservoir of at most {@code maxSamples} raw rows,
+ * so memory and cost per window are bounded. Windows that close before the first snapshot wait for it; a final partial window is reported at the end of a
+ * bounded input.
  */
 public class DriftOperator extends AbstractStreamOperator<DriftReport>
-        implements TwoInputStreamOperator<Embedding, StepStats, DriftReport>, BoundedMultiInput {
+        implements OneInputStreamOperator<DriftInput, DriftReport>, BoundedOneInput {
+
+    /** Closed windows that may wait for the first encoder snapshot. */
+    static final int MAX_WAITING_WINDOWS = 32;
 
     private final int windowSize;
     private final DriftReference referencePolicy;
@@ -34,13 +45,15 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     private final long seed;
 
     private transient DriftAnalyzer analyzer;
+    private transient EncoderHolder holder;
     private transient WindowAccumulator window;
-    private transient float[][] reference;
-    private transient long referenceIndex;
+    private transient WindowAccumulator reference;
+    private transient ArrayDeque<WindowAccumulator> closed;
     private transient long windowIndex;
     private transient DriftReport last;
     private transient Counter windows;
     private transient ListState<byte[]> state;
+    private transient ListState<EncoderSnapshot> snapshotState;
 
     public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed) {
         this.windowSize = windowSize;
@@ -54,66 +67,105 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         analyzer = new DriftAnalyzer(maxSamples, permutations, seed);
-        window = new WindowAccumulator();
+        holder = new EncoderHolder();
+        window = new WindowAccumulator(maxSamples, seed, 0);
         state = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("drift", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        for (byte[] saved : state.get()) {
-            WindowAccumulator.Restored r = WindowAccumulator.restore(saved);
-            window = r.window();
-            reference = r.reference();
-            referenceIndex = r.referenceIndex();
-            windowIndex = r.windowIndex();
+                new ListStateDescriptor<>("drift-windows", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        snapshotState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
+        for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
+        closed = new ArrayDeque<>();
+        List<byte[]> saved = new ArrayList<>();
+        state.get().forEach(saved::add);
+        if (!saved.isEmpty()) {   // [current window, reference or empty, closed windows...]
+            window = WindowAccumulator.restore(saved.get(0));
+            windowIndex = window.index();
+            reference = saved.get(1).length == 0 ? null : WindowAccumulator.restore(saved.get(1));
+            for (byte[] w : saved.subList(2, saved.size())) closed.add(WindowAccumulator.restore(w));
         }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        MetricGroup m = getMetricGroup();
-        windows = m.counter(Metrics.DRIFT_WINDOWS);
-        m.gauge(Metrics.DRIFT_MMD2, () -> last == null || last.getMmd2() == null ? Double.NaN : last.getMmd2());
-        m.gauge(Metrics.DRIFT_MMD_P_VALUE, () -> last == null || last.getMmdPValue() == null ? Double.NaN : last.getMmdPValue());
-        m.gauge(Metrics.DRIFT_MEAN_SHIFT, () -> last == null || last.getMeanShift() == null ? Double.NaN : last.getMeanShift());
-        m.gauge(Metrics.DRIFT_COLLAPSE_STD, () -> last == null || last.getCollapseStd() == null ? Double.NaN : last.getCollapseStd());
-        m.gauge(Metrics.DRIFT_EFFECTIVE_RANK, () -> last == null || last.getEffectiveRank() == null ? Double.NaN : last.getEffectiveRank());
-        m.gauge(Metrics.DRIFT_ALIGNMENT, () -> last == null || last.getAlignment() == null ? Double.NaN : last.getAlignment());
-        m.gauge(Metrics.DRIFT_UNIFORMITY, () -> last == null || last.getUniformity() == null ? Double.NaN : last.getUniformity());
+        windows = getMetricGroup().counter(Metrics.DRIFT_WINDOWS);
+        gauge(Metrics.DRIFT_MMD2, DriftReport::getMmd2);
+        gauge(Metrics.DRIFT_MMD_P_VALUE, DriftReport::getMmdPValue);
+        gauge(Metrics.DRIFT_MEAN_SHIFT, DriftReport::getMeanShift);
+        gauge(Metrics.DRIFT_COLLAPSE_STD, DriftReport::getCollapseStd);
+        gauge(Metrics.DRIFT_EFFECTIVE_RANK, DriftReport::getEffectiveRank);
+        gauge(Metrics.DRIFT_ALIGNMENT, DriftReport::getAlignment);
+        gauge(Metrics.DRIFT_UNIFORMITY, DriftReport::getUniformity);
+    }
+
+    private void gauge(String name, Function<DriftReport, Double> field) {
+        getMetricGroup().gauge(name, () -> last == null || field.apply(last) == null ? Double.NaN : field.apply(last));
     }
 
     @Override
-    public void processElement1(StreamRecord<Embedding> element) {
-        window.add(element.getValue());
-        if (window.size() >= windowSize) report();
+    public void processElement(StreamRecord<DriftInput> element) {
+        DriftInput in = element.getValue();
+        if (in.snapshot != null) {
+            holder.offer(in.snapshot);
+        } else if (in.stats != null) {
+            window.add(in.stats);
+        } else {
+            window.add(in.sample);
+            if (window.count() >= windowSize) closeWindow();
+        }
+        drain(false);
     }
 
     @Override
-    public void processElement2(StreamRecord<StepStats> element) {
-        window.add(element.getValue());
+    public void endInput() {
+        if (window.count() >= 2) closeWindow();
+        drain(true);
     }
 
-    @Override
-    public void endInput(int inputId) {
-        if (inputId == 1 && window.size() >= 2) report();
+    private void closeWindow() {
+        closed.add(window);
+        windowIndex++;
+        window = new WindowAccumulator(maxSamples, seed, windowIndex);
+    }
+
+    /**
+     * Reports closed windows in order. Before the first encoder snapshot, windows wait (at most
+     * {@link #MAX_WAITING_WINDOWS}, each a bounded reservoir) so that even the first ones get embedding statistics.
+     */
+    private void drain(boolean force) {
+        while (!closed.isEmpty() && (holder.ready() || force || closed.size() > MAX_WAITING_WINDOWS)) {
+            report(closed.poll());
+        }
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        state.update(List.of(window.save(reference, referenceIndex, windowIndex)));
+        List<byte[]> saved = new ArrayList<>(List.of(window.save(), reference == null ? new byte[0] : reference.save()));
+        for (WindowAccumulator w : closed) saved.add(w.save());
+        state.update(saved);
+        snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
     }
 
-    private void report() {
-        float[][] vectors = window.vectors();
-        DriftAnalyzer.WindowMetrics m = analyzer.analyze(vectors, reference, windowIndex);
-        last = window.toReport(windowIndex, m, reference == null ? null : referenceIndex);
+    private void report(WindowAccumulator w) {
+        DriftAnalyzer.WindowMetrics m = null;
+        Double inputShift = null;
+        float[][] raw = w.rows();
+        if (reference != null) inputShift = HealthMetrics.meanShift(raw, reference.rows());
+        if (holder.ready() && raw.length >= 2) {
+            m = analyzer.analyze(embed(raw), reference == null ? null : embed(reference.rows()), w.index());
+        }
+        Long referenceIndex = m == null || m.mmd2() == null ? null : reference.index();
+        last = w.toReport(m, holder.version(), referenceIndex, inputShift);
         output.collect(new StreamRecord<>(last));
         windows.inc();
-        if (reference == null || referencePolicy == DriftReference.PREVIOUS) {
-            // Keep only the subsample the statistics can use: the reference costs O(maxSamples × d) memory.
-            reference = DriftAnalyzer.subsample(vectors, maxSamples, seed + windowIndex);
-            referenceIndex = windowIndex;
-        }
-        windowIndex++;
-        window = new WindowAccumulator();
+        if (reference == null || referencePolicy == DriftReference.PREVIOUS) reference = w;
+    }
+
+    private float[][] embed(float[][] rows) {
+        int d = rows[0].length;
+        float[] flat = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * d, d);
+        return holder.encoder().embed(flat, rows.length);
     }
 }

@@ -2,8 +2,8 @@ package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.train.StepStats;
+import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.schema.DriftReport;
-import io.contrastream.schema.Embedding;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,39 +11,56 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.SplittableRandom;
 
-/** The open drift window: its embeddings, event-time bounds, newest encoder version and the learner's step stats. */
+/**
+ * One drift window: a seeded uniform reservoir (Vitter's algorithm R) of at most {@code capacity} raw rows, the
+ * sample count, event-time bounds and the learner's step stats that arrived during the window.
+ */
 final class WindowAccumulator {
 
-    record Restored(WindowAccumulator window, float[][] reference, long referenceIndex, long windowIndex) {}
-
-    private final List<float[]> vectors = new ArrayList<>();
+    private final int capacity;
+    private final long seed;
+    private final long index;
+    private final float[][] reservoir;
+    private final SplittableRandom rng;
+    private long count;
     private long minTime = Long.MAX_VALUE;
     private long maxTime = Long.MIN_VALUE;
-    private long version = -1;
     private long steps;
     private long lastStep;
+    private long skipped;
     private double loss;
     private double posCos;
     private double negCos;
     private long negCount;
 
-    void add(Embedding e) {
-        List<Float> v = e.getVector();
-        float[] x = new float[v.size()];
-        for (int i = 0; i < x.length; i++) x[i] = v.get(i);
-        vectors.add(x);
-        long t = e.getEventTime().toEpochMilli();
-        minTime = Math.min(minTime, t);
-        maxTime = Math.max(maxTime, t);
-        version = Math.max(version, e.getEncoderVersion());
+    WindowAccumulator(int capacity, long seed, long index) {
+        this.capacity = capacity;
+        this.seed = seed;
+        this.index = index;
+        this.reservoir = new float[capacity][];
+        this.rng = new SplittableRandom(seed * 31 + index);
+    }
+
+    void add(Instance x) {
+        count++;
+        if (count <= capacity) {
+            reservoir[(int) count - 1] = x.values;
+        } else {
+            long j = rng.nextLong(count);
+            if (j < capacity) reservoir[(int) j] = x.values;
+        }
+        minTime = Math.min(minTime, x.eventTime);
+        maxTime = Math.max(maxTime, x.eventTime);
     }
 
     void add(StepStats s) {
         lastStep = Math.max(lastStep, s.step());
-        if (s.skipped()) return;
+        if (s.skipped()) {
+            skipped++;
+            return;
+        }
         steps++;
         loss += s.loss();
         posCos += s.positiveCosine();
@@ -53,93 +70,90 @@ final class WindowAccumulator {
         }
     }
 
-    int size() {
-        return vectors.size();
+    long count() { return count; }
+
+    long index() { return index; }
+
+    /** The reservoir's rows (all samples if the window held no more than the capacity). */
+    float[][] rows() {
+        int n = (int) Math.min(count, capacity);
+        float[][] out = new float[n][];
+        System.arraycopy(reservoir, 0, out, 0, n);
+        return out;
     }
 
-    float[][] vectors() {
-        return vectors.toArray(new float[0][]);
-    }
-
-    DriftReport toReport(long index, DriftAnalyzer.WindowMetrics m, Long referenceIndex) {
+    DriftReport toReport(DriftAnalyzer.WindowMetrics m, long version, Long referenceIndex, Double inputShift) {
         double meanPos = steps == 0 ? Double.NaN : posCos / steps;
         return DriftReport.newBuilder()
                 .setWindowIndex(index)
                 .setWindowStart(Instant.ofEpochMilli(minTime))
                 .setWindowEnd(Instant.ofEpochMilli(maxTime))
                 .setEncoderVersion(version)
-                .setSampleCount(vectors.size())
+                .setSampleCount((int) count)
                 .setTrainSteps(steps)
+                .setSkippedSteps(skipped)
                 .setLearnerStep(lastStep)
                 .setLoss(steps == 0 ? null : loss / steps)
                 .setPositiveCosine(steps == 0 ? null : meanPos)
                 .setNegativeCosine(negCount == 0 ? null : negCos / negCount)
                 .setAlignment(steps == 0 ? null : 2 - 2 * meanPos)
-                .setUniformity(m.uniformity())
-                .setCollapseStd(m.collapseStd())
-                .setEffectiveRank(m.effectiveRank())
-                .setMmd2(m.mmd2())
-                .setMmdPValue(m.mmdPValue())
-                .setMeanShift(m.meanShift())
+                .setUniformity(m == null ? null : m.uniformity())
+                .setCollapseStd(m == null ? null : m.collapseStd())
+                .setEffectiveRank(m == null ? null : m.effectiveRank())
+                .setMmd2(m == null ? null : m.mmd2())
+                .setMmdPValue(m == null ? null : m.mmdPValue())
+                .setMeanShift(m == null ? null : m.meanShift())
                 .setReferenceWindowIndex(referenceIndex)
+                .setInputMeanShift(inputShift)
                 .build();
     }
 
-    byte[] save(float[][] reference, long referenceIndex, long windowIndex) {
+    byte[] save() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(windowIndex);
-            out.writeLong(referenceIndex);
-            writeRows(out, reference == null ? new float[0][] : reference);
-            writeRows(out, vectors());
-            out.writeLong(minTime);
-            out.writeLong(maxTime);
-            out.writeLong(version);
-            out.writeLong(steps);
-            out.writeLong(lastStep);
-            out.writeDouble(loss);
-            out.writeDouble(posCos);
-            out.writeDouble(negCos);
-            out.writeLong(negCount);
+            out.writeInt(capacity);
+            out.writeLong(seed);
+            out.writeLong(index);
+            float[][] rows = rows();
+            out.writeInt(rows.length);
+            for (float[] r : rows) {
+                out.writeInt(r.length);
+                for (float f : r) out.writeFloat(f);
+            }
+            for (long v : new long[] {count, minTime, maxTime, steps, lastStep, skipped, negCount}) out.writeLong(v);
+            for (double v : new double[] {loss, posCos, negCos}) out.writeDouble(v);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    static Restored restore(byte[] saved) {
+    /** Restores a saved window; its reservoir RNG restarts from the window's seed, which only affects later draws. */
+    static WindowAccumulator restore(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
-            long windowIndex = in.readLong();
-            long referenceIndex = in.readLong();
-            float[][] reference = readRows(in);
-            WindowAccumulator w = new WindowAccumulator();
-            w.vectors.addAll(List.of(readRows(in)));
+            int capacity = in.readInt();
+            long seed = in.readLong();
+            long index = in.readLong();
+            WindowAccumulator w = new WindowAccumulator(capacity, seed, index);
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                float[] r = new float[in.readInt()];
+                for (int j = 0; j < r.length; j++) r[j] = in.readFloat();
+                w.reservoir[i] = r;
+            }
+            w.count = in.readLong();
             w.minTime = in.readLong();
             w.maxTime = in.readLong();
-            w.version = in.readLong();
             w.steps = in.readLong();
             w.lastStep = in.readLong();
+            w.skipped = in.readLong();
+            w.negCount = in.readLong();
             w.loss = in.readDouble();
             w.posCos = in.readDouble();
             w.negCos = in.readDouble();
-            w.negCount = in.readLong();
-            return new Restored(w, reference.length == 0 ? null : reference, referenceIndex, windowIndex);
+            return w;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt drift state", e);
         }
-    }
-
-    private static void writeRows(DataOutputStream out, float[][] rows) throws IOException {
-        out.writeInt(rows.length);
-        out.writeInt(rows.length == 0 ? 0 : rows[0].length);
-        for (float[] r : rows) for (float f : r) out.writeFloat(f);
-    }
-
-    private static float[][] readRows(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        int d = in.readInt();
-        float[][] rows = new float[n][d];
-        for (float[] r : rows) for (int j = 0; j < d; j++) r[j] = in.readFloat();
-        return rows;
     }
 }

@@ -5,61 +5,109 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.Encoders;
+import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
+import io.contrastream.pipeline.decode.Instance;
+import io.contrastream.pipeline.train.Snapshots;
 import io.contrastream.schema.DriftReport;
-import io.contrastream.schema.Embedding;
-import java.time.Instant;
-import java.util.ArrayList;
+import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class DriftOperatorTest {
 
-    private static Embedding embedding(int i, double offset, SplittableRandom rng) {
-        List<Float> v = new ArrayList<>();
-        for (int j = 0; j < 8; j++) v.add((float) (rng.nextGaussian() + offset));
-        return Embedding.newBuilder().setSampleId("s" + i).setEventTime(Instant.ofEpochMilli(1000 + i))
-                .setEncoderVersion(3).setVector(v).build();
+    static EncoderSnapshot snapshot(long version, long weightSeed) {
+        EncoderConfig c = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {8}, new int[] {16}, 8, 8, 8, weightSeed);
+        float[] w = Encoders.build(c, null, DataType.FLOAT).params().toFloatVector();
+        EncoderConfig shared = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {8}, new int[] {16}, 8, 8, 8, 0);
+        return Snapshots.toAvro(new Snapshot(version, version, shared, w));
+    }
+
+    private static DriftInput sample(int i, double offset, SplittableRandom rng) {
+        float[] x = new float[8];
+        for (int j = 0; j < 8; j++) x[j] = (float) (rng.nextGaussian() + offset);
+        return DriftInput.of(new Instance("s" + i, 1000 + i, x, -1));
+    }
+
+    private static OneInputStreamOperatorTestHarness<DriftInput, DriftReport> harness(int window, DriftReference ref) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new DriftOperator(window, ref, 100, 200, 42));
     }
 
     @Test
     void reportsHealthPerWindowAndFlagsAShiftedWindowAgainstTheFirst() throws Exception {
         SplittableRandom rng = new SplittableRandom(1);
-        try (var h = new TwoInputStreamOperatorTestHarness<Embedding, StepStats, DriftReport>(
-                new DriftOperator(100, DriftReference.FIRST, 100, 200, 42))) {
+        try (var h = harness(100, DriftReference.FIRST)) {
             h.open();
-            h.processElement2(new StepStats(7, 32, 4.0, 0.9, 0.1, 0.5, false), 0);
-            for (int i = 0; i < 200; i++) h.processElement1(embedding(i, 0, rng), 0);
-            for (int i = 200; i < 300; i++) h.processElement1(embedding(i, 2.0, rng), 0);
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            h.processElement(DriftInput.of(new StepStats(7, 32, 4.0, 0.9, 0.1, 0.5, false)), 0);
+            for (int i = 0; i < 200; i++) h.processElement(sample(i, 0, rng), 0);
+            for (int i = 200; i < 300; i++) h.processElement(sample(i, 2.0, rng), 0);
             List<DriftReport> out = h.extractOutputValues();
             assertEquals(3, out.size());
             DriftReport first = out.get(0);
             assertNull(first.getMmd2(), "the first window has no reference");
             assertEquals(4.0, first.getLoss(), 1e-9);
             assertEquals(7, first.getLearnerStep());
+            assertEquals(1, first.getEncoderVersion());
             assertEquals(1000, first.getWindowStart().toEpochMilli());
             assertEquals(1099, first.getWindowEnd().toEpochMilli());
             assertNotNull(first.getCollapseStd());
             assertTrue(out.get(1).getMmdPValue() > 0.05, "same distribution: p " + out.get(1).getMmdPValue());
             assertTrue(out.get(2).getMmdPValue() < 0.01, "shifted: p " + out.get(2).getMmdPValue());
+            assertTrue(out.get(2).getInputMeanShift() > 3 * out.get(1).getInputMeanShift());
             assertEquals(0L, out.get(2).getReferenceWindowIndex());
         }
     }
 
     @Test
-    void reportsTheLastPartialWindowAtTheEndOfInput() throws Exception {
-        SplittableRandom rng = new SplittableRandom(2);
-        try (var h = new TwoInputStreamOperatorTestHarness<Embedding, StepStats, DriftReport>(
-                new DriftOperator(100, DriftReference.PREVIOUS, 64, 10, 42))) {
+    void aNewEncoderAloneIsNotDataDrift() throws Exception {
+        SplittableRandom rng = new SplittableRandom(3);
+        try (var h = harness(100, DriftReference.FIRST)) {
             h.open();
-            for (int i = 0; i < 130; i++) h.processElement1(embedding(i, 0, rng), 0);
-            h.endInput1();
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            for (int i = 0; i < 100; i++) h.processElement(sample(i, 0, rng), 0);
+            h.processElement(DriftInput.of(snapshot(2, 99)), 0);   // very different weights
+            for (int i = 100; i < 200; i++) h.processElement(sample(i, 0, rng), 0);
+            DriftReport second = h.extractOutputValues().get(1);
+            assertEquals(2, second.getEncoderVersion());
+            assertTrue(second.getMmdPValue() > 0.05, "both windows embedded by v2: p " + second.getMmdPValue());
+        }
+    }
+
+    @Test
+    void windowsWaitForTheFirstSnapshotAndTheLastPartialWindowIsFlushed() throws Exception {
+        SplittableRandom rng = new SplittableRandom(2);
+        try (var h = harness(100, DriftReference.PREVIOUS)) {
+            h.open();
+            for (int i = 0; i < 250; i++) h.processElement(sample(i, 0, rng), 0);
+            assertEquals(0, h.extractOutputValues().size(), "closed windows wait for an encoder");
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            assertEquals(2, h.extractOutputValues().size());
+            assertNotNull(h.extractOutputValues().get(0).getCollapseStd(), "the early windows get embedding statistics");
+            h.endInput();
+            assertEquals(50, h.extractOutputValues().get(2).getSampleCount());
+        }
+    }
+
+    @Test
+    void withoutAnyEncoderOnlyInputDriftIsReported() throws Exception {
+        SplittableRandom rng = new SplittableRandom(2);
+        try (var h = harness(100, DriftReference.PREVIOUS)) {
+            h.open();
+            for (int i = 0; i < 130; i++) h.processElement(sample(i, 0, rng), 0);
+            h.endInput();
             List<DriftReport> out = h.extractOutputValues();
             assertEquals(2, out.size());
             assertEquals(30, out.get(1).getSampleCount());
+            assertNull(out.get(1).getMmd2());
+            assertEquals(-1, out.get(1).getEncoderVersion());
+            assertNotNull(out.get(1).getInputMeanShift());
         }
     }
 }
