@@ -28,20 +28,25 @@ public final class SyntheticStream {
     private final double noise;
 
     public SyntheticStream(int dim, int classes, long shiftAt, long seed) {
+        this(dim, classes, shiftAt, seed, 1.0, 0.3, 0.6);
+    }
+
+    /** With the spread of the class centres, the feature dropout probability and the noise std made explicit. */
+    public SyntheticStream(int dim, int classes, long shiftAt, long seed, double centreScale, double dropout, double noise) {
         if (dim < 4) throw new IllegalArgumentException("dim must be >= 4, got " + dim);
         if (classes < 2) throw new IllegalArgumentException("classes must be >= 2, got " + classes);
         this.dim = dim;
         this.classes = classes;
         this.seed = seed;
         this.shiftAt = shiftAt;
-        this.dropout = 0.3;
-        this.noise = 0.6;
+        this.dropout = dropout;
+        this.noise = noise;
         SplittableRandom rng = new SplittableRandom(seed);
         centres = new float[classes][dim];
         directions = new float[classes][3][dim];
         for (int c = 0; c < classes; c++) {
             for (int j = 0; j < dim; j++) {
-                centres[c][j] = (float) (rng.nextGaussian() * 1.0);
+                centres[c][j] = (float) (rng.nextGaussian() * centreScale);
                 for (int b = 0; b < 3; b++) directions[c][b][j] = (float) (rng.nextGaussian() * 0.6);
             }
         }

@@ -110,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
             }, "demo-producer");
             producer.start();
 
-            DemoReport report = new DemoReport(config, stream, t0, samples);
+            DemoReport report = new DemoReport(config, stream, t0);
             try (OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
                     config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC), false)) {
                 long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;

@@ -20,14 +20,12 @@ final class DemoReport {
     private final JobConfig config;
     private final SyntheticStream stream;
     private final long t0;
-    private final long total;
     private final long started = System.currentTimeMillis();
 
-    DemoReport(JobConfig config, SyntheticStream stream, long t0, long total) {
+    DemoReport(JobConfig config, SyntheticStream stream, long t0) {
         this.config = config;
         this.stream = stream;
         this.t0 = t0;
-        this.total = total;
     }
 
     void progress(long sent, OutputReader out) {
@@ -52,9 +50,10 @@ final class DemoReport {
 
         List<DriftReport> withLoss = out.driftReports().stream().filter(r -> r.getLoss() != null).toList();
         if (withLoss.size() >= 2) {
-            System.out.printf("InfoNCE loss: first window %.3f -> last window %.3f (learner step %d)%n",
+            // The loss of a young queue is not comparable: fewer negatives make it smaller, so quote chance level too.
+            System.out.printf("InfoNCE loss: first window %.3f -> last window %.3f (learner step %d; chance level ln(K+1) = %.2f)%n",
                     withLoss.get(0).getLoss(), withLoss.get(withLoss.size() - 1).getLoss(),
-                    withLoss.get(withLoss.size() - 1).getLearnerStep());
+                    withLoss.get(withLoss.size() - 1).getLearnerStep(), Math.log(config.get(io.contrastream.pipeline.config.JobParams.QUEUE_SIZE) + 1.0));
         }
         knn(out);
         drift(out.driftReports());
