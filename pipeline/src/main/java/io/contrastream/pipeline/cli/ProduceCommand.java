@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.data.SyntheticStream;
+import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.io.SampleProducer;
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -55,10 +56,11 @@ public final class ProduceCommand implements Callable<Integer> {
         if (rate < 0 || !Double.isFinite(rate)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate: '" + rate + "' is not allowed; expected a number >= 0");
         }
-        Properties props = new Properties();
-        for (String kv : kafkaProperties.split(";")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) props.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        Properties props;
+        try {
+            props = JobConfig.parseKafkaProperties(kafkaProperties);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         props.setProperty("bootstrap.servers", bootstrap);
         long start = System.currentTimeMillis();

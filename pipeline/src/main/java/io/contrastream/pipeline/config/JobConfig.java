@@ -68,16 +68,22 @@ public final class JobConfig implements Serializable {
                 get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), 0.0);
     }
 
-    /** The extra Kafka client properties ({@code k=v;k=v}), applied to every client the job creates. */
+    /** The extra Kafka client properties ({@code k=v;k=v}) plus the bootstrap servers, for every client the job creates. */
     public Properties kafkaProperties() {
+        Properties p = parseKafkaProperties(get(JobParams.KAFKA_PROPERTIES));
+        p.setProperty("bootstrap.servers", get(JobParams.BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /** Parses {@code k=v;k=v}; values may contain '=' (e.g. JAAS configurations). */
+    public static Properties parseKafkaProperties(String text) {
         Properties p = new Properties();
-        for (String kv : get(JobParams.KAFKA_PROPERTIES).split(";")) {
+        for (String kv : text.split(";")) {
             if (kv.isBlank()) continue;
             int eq = kv.indexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("--kafka-properties: expected k=v;k=v, got an entry without '='");
             p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
-        p.setProperty("bootstrap.servers", get(JobParams.BOOTSTRAP_SERVERS));
         return p;
     }
 
