@@ -32,9 +32,9 @@ public final class LearnerState {
             out.writeInt(learner.config().queueSize());
             out.writeLong(learner.step());
             out.writeLong(learner.skippedSteps());
-            writeArray(out, learner.queryNetwork().params());
-            writeArray(out, learner.keyNetwork().params());
-            INDArray updater = learner.queryNetwork().getUpdater().getStateViewArray();
+            writeArray(out, learner.queryParams());
+            writeArray(out, learner.keyParams());
+            INDArray updater = learner.updaterState();
             writeArray(out, updater == null ? Nd4j.empty(DataType.FLOAT) : updater);
             NegativeQueue q = learner.queue();
             out.writeInt(q.head());
@@ -62,11 +62,10 @@ public final class LearnerState {
             }
             long step = in.readLong();
             long skipped = in.readLong();
-            learner.queryNetwork().params().assign(readArray(in));
-            learner.keyNetwork().params().assign(readArray(in));
+            assign(learner.queryParams(), readFloats(in), "query encoder");
+            assign(learner.keyParams(), readFloats(in), "key encoder");
             float[] updater = readFloats(in);
-            INDArray view = learner.queryNetwork().getUpdater().getStateViewArray();
-            if (view != null && updater.length > 0) view.assign(Nd4j.create(updater, view.shape(), DataType.FLOAT));
+            if (learner.updaterState() != null) assign(learner.updaterState(), updater, "optimizer state");
             int head = in.readInt();
             int size = in.readInt();
             float[] keys = readFloats(in);
@@ -90,8 +89,11 @@ public final class LearnerState {
         return v;
     }
 
-    private static INDArray readArray(DataInputStream in) throws IOException {
-        float[] v = readFloats(in);
-        return Nd4j.create(v, new long[] {1, v.length}, DataType.FLOAT);
+    private static void assign(INDArray target, float[] values, String what) {
+        if (values.length != target.length()) {
+            throw new IllegalStateException("learner state has " + values.length + " values for the " + what
+                    + " but the job's configuration needs " + target.length());
+        }
+        target.assign(Nd4j.create(values, target.shape(), DataType.FLOAT));
     }
 }

@@ -1,30 +1,30 @@
 package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.EncoderConfig;
-import io.contrastream.model.encoder.Encoders;
+import io.contrastream.model.encoder.TrainableEncoder;
+import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.loss.InfoNce;
-import java.util.List;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Online MoCo v2 (He et al. 2020; Chen et al. 2020): a query encoder trained by InfoNCE against the key of the
  * other view and a queue of past keys, and a key encoder that follows it by exponential moving average.
  *
- * <p>The InfoNCE gradient is computed outside DL4J and fed back with {@code backpropGradient}, the DL4J route to a
- * custom objective. Not thread-safe: one learner per thread.
+ * <p>The InfoNCE gradient is computed outside the network and back-propagated as an external error; the optimizer
+ * (ND4J's Adam or Nesterov updater) runs on the flat gradient. Not thread-safe: one learner per thread.
  */
 public final class MocoLearner {
 
     private final EncoderConfig encoder;
     private final LearnerConfig config;
-    private final MultiLayerNetwork query;
-    private final MultiLayerNetwork key;
+    private final TrainableEncoder query;
+    private final TrainableEncoder key;
+    private final INDArray updaterState;
+    private final GradientUpdater<?> updater;
     private final NegativeQueue queue;
     private long step;
     private long skippedSteps;
@@ -32,8 +32,13 @@ public final class MocoLearner {
     public MocoLearner(EncoderConfig encoder, LearnerConfig config) {
         this.encoder = encoder;
         this.config = config;
-        this.query = Encoders.build(encoder, config.updater(), DataType.FLOAT);
-        this.key = query.clone();    // MoCo initialises the key encoder as a copy of the query encoder
+        this.query = TrainableEncoder.create(encoder);
+        this.key = TrainableEncoder.create(encoder);
+        key.params().assign(query.params());    // MoCo initialises the key encoder as a copy of the query encoder
+        IUpdater u = config.updater();
+        long stateSize = u.stateSize(query.params().length());
+        this.updaterState = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
+        this.updater = u.instantiate(updaterState, true);
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
     }
 
@@ -49,10 +54,8 @@ public final class MocoLearner {
         INDArray x1 = Nd4j.create(view1, new long[] {b, d}, DataType.FLOAT);     // B×D
         INDArray x2 = Nd4j.create(view2, new long[] {b, d}, DataType.FLOAT);     // B×D
 
-        query.setInput(x1);
-        List<INDArray> acts = query.feedForward(true, false);
-        INDArray z = acts.get(acts.size() - 1);                                   // B×p: query projections
-        INDArray k = key.output(x2, false);                                       // B×p: keys, no gradient
+        INDArray z = query.forward(x1);                                           // B×p: query projections
+        INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
         k.diviColumnVector(k.norm2(1).reshape(b, 1).addi(1e-12));                 // B×p: unit keys
 
         InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature());
@@ -61,12 +64,13 @@ public final class MocoLearner {
             skippedSteps++;
             return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), true);
         }
-        Pair<Gradient, INDArray> back = query.backpropGradient(r.gradZ(), LayerWorkspaceMgr.noWorkspaces());
-        Gradient g = back.getFirst();
-        query.getUpdater().update(query, g, (int) step, 0, b, LayerWorkspaceMgr.noWorkspaces());
-        query.params().subi(g.gradient());                                        // θ_q ← θ_q − update
-        double m = config.momentum();
-        key.params().muli(m).addi(query.params().mul(1 - m));                     // θ_k ← m·θ_k + (1−m)·θ_q
+        query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
+        INDArray update = query.gradient();
+        updater.applyUpdater(update, (int) step, 0);                              // P: Adam/Nesterov step, in place
+        query.params().subi(update);                                              // θ_q ← θ_q − update
+        float m = (float) config.momentum();
+        Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
+        Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
         queue.enqueue(k);                                                         // K×p: newest keys replace oldest
         step++;
         return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), false);
@@ -74,7 +78,7 @@ public final class MocoLearner {
 
     /** A copy of the query encoder's weights, tagged with the given version. */
     public Snapshot snapshot(long version) {
-        return new Snapshot(version, step, encoder, query.params().toFloatVector());
+        return new Snapshot(version, step, encoder, Nd4j.toFlattened(query.params()).toFloatVector());
     }
 
     public long step() { return step; }
@@ -87,9 +91,12 @@ public final class MocoLearner {
 
     public LearnerConfig config() { return config; }
 
-    MultiLayerNetwork queryNetwork() { return query; }
+    INDArray queryParams() { return query.params(); }
 
-    MultiLayerNetwork keyNetwork() { return key; }
+    INDArray keyParams() { return key.params(); }
+
+    /** The optimizer's state (e.g. Adam's moments), or null for a stateless optimizer. */
+    INDArray updaterState() { return updaterState; }
 
     void restoreCounters(long step, long skippedSteps) {
         this.step = step;

@@ -1,0 +1,61 @@
+package io.contrastream.model.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class BlasTest {
+
+    private static INDArray rand(long seed, int r, int c, char order) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.FLOAT, r, c).dup(order);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual) {
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-4, "max difference " + diff);
+    }
+
+    @Test
+    void matchesNd4jForEveryLayoutOfTheOperands() {
+        assertTrue(Blas.direct(), "tests run on the CPU backend");
+        for (char oa : new char[] {'c', 'f'}) {
+            for (char ob : new char[] {'c', 'f'}) {
+                for (char oc : new char[] {'c', 'f'}) {
+                    INDArray a = rand(1, 5, 7, oa);
+                    INDArray b = rand(2, 7, 3, ob);
+                    INDArray c = rand(3, 5, 3, oc);
+                    INDArray expected = a.mmul(b).muli(2).addi(c.mul(0.5));
+                    Blas.gemm(a, b, c, 2f, 0.5f);
+                    assertClose(expected, c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void handlesTransposedViewsAndColumnSlices() {
+        INDArray q = rand(4, 6, 4, 'c');
+        INDArray keys = rand(5, 9, 4, 'c');
+        INDArray logits = Nd4j.zeros(DataType.FLOAT, 6, 10);
+        INDArray tail = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 10));   // 6×9, row stride 10
+        Blas.gemm(q, keys.transpose(), tail, 1f, 0f);
+        assertClose(q.mmul(keys.transpose()), logits.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 10)));
+        assertEquals(0.0, logits.getColumn(0).sumNumber().doubleValue(), 0.0, "column 0 untouched");
+    }
+
+    @Test
+    void axpyAndScalMatchTheirDefinitions() {
+        INDArray x = rand(6, 3, 4, 'c');
+        INDArray y = rand(7, 3, 4, 'c');
+        INDArray expected = y.mul(0.25).addi(x.mul(3));
+        Blas.scal(0.25f, y);
+        Blas.axpy(3f, x, y);
+        assertClose(expected, y);
+    }
+}
