@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * An MLP encoder + projection head (ReLU dense layers, identity output) trained with direct sgemm calls on DL4J's
@@ -22,6 +21,9 @@ public final class DenseEncoder implements TrainableEncoder {
     private final INDArray[] gw;
     private final INDArray[] gb;
     private final INDArray[] inputs;   // the input of each layer in the last forward pass
+    private final INDArray[] trainOut; // per-layer outputs of forward, reused while the batch size stays
+    private final INDArray[] inferOut; // per-layer outputs of infer
+    private final INDArray[] dxBuf;    // per-layer input gradients of backward
     private INDArray output;
     private INDArray ones;
 
@@ -38,6 +40,9 @@ public final class DenseEncoder implements TrainableEncoder {
         gw = new INDArray[layers];
         gb = new INDArray[layers];
         inputs = new INDArray[layers];
+        trainOut = new INDArray[layers];
+        inferOut = new INDArray[layers];
+        dxBuf = new INDArray[layers];
         long offset = 0;
         for (int i = 0; i < layers; i++) {
             long nIn = net.getLayer(i).getParam("W").size(0);
@@ -75,13 +80,14 @@ public final class DenseEncoder implements TrainableEncoder {
 
     private INDArray run(INDArray x, boolean keep) {
         int n = (int) x.size(0);
+        INDArray[] outs = keep ? trainOut : inferOut;
         INDArray a = x;
         for (int i = 0; i < w.length; i++) {
             if (keep) inputs[i] = a;
-            INDArray z = Nd4j.createUninitialized(DataType.FLOAT, n, w[i].size(1));   // B×out
+            INDArray z = outs[i] = buffer(outs[i], n, w[i].size(1));                  // B×out
             Blas.gemm(ones(n), b[i], z, 1f, 0f);                                       // B×out: b broadcast
             Blas.gemm(a, w[i], z, 1f, 1f);                                             // B×out: + a·W
-            if (i < w.length - 1) Transforms.relu(z, false);
+            if (i < w.length - 1) relu(z);
             a = z;
         }
         if (keep) output = a;
@@ -94,15 +100,35 @@ public final class DenseEncoder implements TrainableEncoder {
         INDArray dz = gradOut;                                                         // B×p
         for (int i = w.length - 1; i >= 0; i--) {
             INDArray out = i == w.length - 1 ? output : inputs[i + 1];
-            if (i < w.length - 1) dz = dz.muli(Transforms.sign(out, true));          // ReLU′: out > 0
+            if (i < w.length - 1) reluGrad(dz, out);                                  // ReLU′: out > 0
             Blas.gemm(inputs[i].transpose(), dz, gw[i], 1f, 0f);                      // in×out: xᵀ·dz
             Blas.gemm(ones(n).transpose(), dz, gb[i], 1f, 0f);                        // 1×out: Σ rows of dz
             if (i > 0) {
-                INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, n, w[i].size(0));   // B×in
+                INDArray dx = dxBuf[i] = buffer(dxBuf[i], n, w[i].size(0));                // B×in
                 Blas.gemm(dz, w[i].transpose(), dx, 1f, 0f);                              // B×in: dz·Wᵀ
                 dz = dx;
             }
         }
+    }
+
+    /**
+     * A reused n×cols buffer: fresh off-heap arrays every step cost more than the work (first-touch page faults
+     * measured ~1 GB/s here), and reuse keeps memory flat.
+     */
+    private static INDArray buffer(INDArray current, int n, long cols) {
+        return current != null && current.size(0) == n ? current : Nd4j.createUninitialized(DataType.FLOAT, n, cols);
+    }
+
+    /** In place, as a plain loop over the buffer: cheaper than an ND4J op launch at these sizes. */
+    private static void relu(INDArray z) {
+        java.nio.FloatBuffer v = z.data().asNioFloat();
+        for (int i = 0, n = (int) z.length(); i < n; i++) if (v.get(i) < 0) v.put(i, 0f);
+    }
+
+    private static void reluGrad(INDArray dz, INDArray out) {
+        java.nio.FloatBuffer g = dz.data().asNioFloat();
+        java.nio.FloatBuffer o = out.data().asNioFloat();
+        for (int i = 0, n = (int) dz.length(); i < n; i++) if (o.get(i) <= 0) g.put(i, 0f);
     }
 
     private INDArray ones(int n) {

@@ -43,7 +43,7 @@ public final class Blas {
             return;
         }
         openblas.cblas_sgemm(openblas.CblasRowMajor, op(a), op(b), (int) m, (int) n, (int) k, alpha,
-                pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), (int) c.stride(0));
+                pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), (int) Math.max(c.stride(0), n));
     }
 
     /** y ← alpha·x + y over whole contiguous float arrays of equal length. */

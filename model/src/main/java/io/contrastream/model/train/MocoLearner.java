@@ -26,6 +26,7 @@ public final class MocoLearner {
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
     private final NegativeQueue queue;
+    private final INDArray[] inputs = new INDArray[2];
     private long step;
     private long skippedSteps;
 
@@ -51,12 +52,12 @@ public final class MocoLearner {
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
-        INDArray x1 = Nd4j.create(view1, new long[] {b, d}, DataType.FLOAT);     // B×D
-        INDArray x2 = Nd4j.create(view2, new long[] {b, d}, DataType.FLOAT);     // B×D
+        INDArray x1 = input(0, view1, b, d);                                     // B×D
+        INDArray x2 = input(1, view2, b, d);                                     // B×D
 
         INDArray z = query.forward(x1);                                           // B×p: query projections
         INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
-        k.diviColumnVector(k.norm2(1).reshape(b, 1).addi(1e-12));                 // B×p: unit keys
+        normalizeRows(k);                                                         // B×p: unit keys
 
         InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature());
         if (!Double.isFinite(r.loss())) {
@@ -74,6 +75,26 @@ public final class MocoLearner {
         queue.enqueue(k);                                                         // K×p: newest keys replace oldest
         step++;
         return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), false);
+    }
+
+    /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */
+    private static void normalizeRows(INDArray m) {
+        java.nio.FloatBuffer v = m.data().asNioFloat();
+        int rows = (int) m.size(0);
+        int cols = (int) m.size(1);
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += (double) v.get(i * cols + j) * v.get(i * cols + j);
+            float inv = (float) (1 / (Math.sqrt(s) + 1e-12));
+            for (int j = 0; j < cols; j++) v.put(i * cols + j, v.get(i * cols + j) * inv);
+        }
+    }
+
+    /** Copies a view into a reused B×D input buffer (fresh off-heap arrays per step cost page faults). */
+    private INDArray input(int which, float[] rows, int b, int d) {
+        if (inputs[which] == null || inputs[which].size(0) != b) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, b, d);
+        inputs[which].data().asNioFloat().put(0, rows, 0, b * d);
+        return inputs[which];
     }
 
     /** A copy of the query encoder's weights, tagged with the given version. */

@@ -50,6 +50,18 @@ class BlasTest {
     }
 
     @Test
+    void handlesSingleRowAndSingleColumnResults() {
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 1, 9);
+        INDArray m = rand(8, 9, 5, 'c');
+        INDArray row = Nd4j.create(DataType.FLOAT, 1, 5);
+        Blas.gemm(ones, m, row, 1f / 9, 0f);
+        assertClose(m.mean(true, 0), row);
+        INDArray col = Nd4j.create(DataType.FLOAT, 9, 1);
+        Blas.gemm(m, Nd4j.ones(DataType.FLOAT, 5, 1), col, 1f, 0f);
+        assertClose(m.sum(true, 1), col);
+    }
+
+    @Test
     void axpyAndScalMatchTheirDefinitions() {
         INDArray x = rand(6, 3, 4, 'c');
         INDArray y = rand(7, 3, 4, 'c');

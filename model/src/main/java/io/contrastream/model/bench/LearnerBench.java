@@ -1,0 +1,99 @@
+package io.contrastream.model.bench;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.train.LearnerConfig;
+import io.contrastream.model.train.MocoLearner;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measures samples/s of full MoCo steps (pair in → query and key forward, logits against the queue, backward, Adam,
+ * momentum update, enqueue) and, as the ceiling, the matrix-multiply GFLOP/s of this machine. Prints one JSON object
+ * per line; {@code bench/speed} runs it interleaved with the PyTorch peer.
+ */
+public final class LearnerBench {
+
+    private LearnerBench() {}
+
+    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS} or {@code gemm N SECONDS}. */
+    public static void main(String[] args) {
+        Locale.setDefault(Locale.ROOT);
+        if (args.length >= 1 && args[0].equals("gemm")) {
+            gemm(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+        } else if (args.length == 5 && args[0].equals("step")) {
+            step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        } else {
+            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | gemm N SECONDS");
+            System.exit(2);
+        }
+    }
+
+    /** The benchmark encoders: the MLP 784-512-256 → 128 and the small CNN of the reference runs, on 1×28×28. */
+    static EncoderConfig encoder(String name) {
+        return switch (name) {
+            case "mlp" -> new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {784}, new int[] {512}, 256, 256, 128, 1);
+            case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, new int[] {32, 64}, 128, 128, 128, 1);
+            default -> throw new IllegalArgumentException("encoder must be mlp or cnn, got " + name);
+        };
+    }
+
+    /** FLOPs of one MLP step: query forward F, key forward F, backward 2F, and the two B×K×p products. */
+    static double mlpFlops(int batch, int queue) {
+        double macs = 784 * 512 + 512 * 256 + 256 * 256 + 256 * 128;
+        double forward = 2.0 * batch * macs;
+        return 4 * forward + 2 * (2.0 * batch * queue * 128);
+    }
+
+    static void step(String name, int batch, int queue, double seconds) {
+        EncoderConfig config = encoder(name);
+        MocoLearner learner = new MocoLearner(config, new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
+        int d = config.inputSize();
+        SplittableRandom rng = new SplittableRandom(7);
+        float[] a = new float[batch * d];
+        float[] b = new float[batch * d];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextDouble();
+            b[i] = (float) rng.nextDouble();
+        }
+        // Fill the queue and warm up the JIT before timing: a young queue makes steps artificially cheap.
+        int warm = Math.max(10, queue / batch + 5);
+        for (int i = 0; i < warm; i++) learner.step(a, b, batch);
+        long start = System.nanoTime();
+        int steps = 0;
+        while (System.nanoTime() - start < seconds * 1e9 || steps < 5) {
+            learner.step(a, b, batch);
+            steps++;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double perSecond = steps * batch / elapsed;
+        String gflops = name.equals("mlp") ? String.format("%.1f", mlpFlops(batch, queue) * steps / elapsed / 1e9) : "null";
+        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"steps\": %d, "
+                + "\"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s}%n",
+                name, batch, queue, steps, perSecond, 1000 * elapsed / steps, gflops);
+    }
+
+    static void gemm(int n, double seconds) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray y = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray out = Nd4j.create(DataType.FLOAT, n, n);
+        double nd4j = rate(() -> x.mmuli(y, out), n, seconds);
+        double direct = rate(() -> Blas.gemm(x, y, out, 1f, 0f), n, seconds);
+        System.out.printf("{\"impl\": \"java\", \"gemm_n\": %d, \"nd4j_mmul_gflops\": %.1f, \"openblas_sgemm_gflops\": %.1f}%n",
+                n, nd4j, direct);
+    }
+
+    private static double rate(Runnable r, int n, double seconds) {
+        for (int i = 0; i < 3; i++) r.run();
+        long start = System.nanoTime();
+        int reps = 0;
+        while (System.nanoTime() - start < seconds * 1e9 || reps < 3) {
+            r.run();
+            reps++;
+        }
+        return 2.0 * n * n * n * reps / ((System.nanoTime() - start) / 1e9) / 1e9;
+    }
+}
