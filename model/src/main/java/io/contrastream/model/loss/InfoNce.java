@@ -27,6 +27,9 @@ public final class InfoNce {
     public record Result(double loss, INDArray gradZ, double positiveCosine, double negativeCosine) {}
 
     private static final ThreadLocal<INDArray> LOGITS = new ThreadLocal<>();
+    private static final ThreadLocal<INDArray> QHAT = new ThreadLocal<>();
+    private static final ThreadLocal<INDArray> MIX = new ThreadLocal<>();
+    private static final ThreadLocal<INDArray> ONES = new ThreadLocal<>();
 
     /**
      * @param z         B×d un-normalised query projections
@@ -39,8 +42,8 @@ public final class InfoNce {
         int b = (int) z.size(0);
         int d = (int) z.size(1);
         int k = negatives == null ? 0 : (int) negatives.size(0);
-        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();                    // B×d, normalised below
-        double[] kp = Nd4j.toFlattened('c', keys).toDoubleVector();                 // B×d
+        double[] q = doubles(z);                                                    // B×d, normalised below
+        double[] kp = doubles(keys);                                                // B×d
         double[] norm = new double[b];
         double[] lPos = new double[b];
         for (int i = 0; i < b; i++) {
@@ -54,7 +57,7 @@ public final class InfoNce {
             }
             lPos[i] = dot;                                                          // q̂ᵢ·k⁺ᵢ
         }
-        INDArray qHat = Nd4j.create(q, new long[] {b, d}, 'c').castTo(z.dataType());   // B×d
+        INDArray qHat = fill(buffer(QHAT, b, d, z.dataType()), q);                  // B×d
 
         INDArray logits = logits(b, k + 1, z.dataType());                           // B×(1+K)
         for (int i = 0; i < b; i++) put(logits, (long) i * (k + 1), lPos[i] / tau);
@@ -64,9 +67,9 @@ public final class InfoNce {
 
         double[] grad = new double[b * d];                                          // B×d: Σⱼ pⱼnⱼ
         if (k > 0) {
-            INDArray mix = Nd4j.create(z.dataType(), b, d);
+            INDArray mix = buffer(MIX, b, d, z.dataType());
             Blas.gemm(lNeg, negatives, mix, 1f, 0f);
-            grad = Nd4j.toFlattened('c', mix).toDoubleVector();
+            grad = doubles(mix);
         }
         double loss = 0;
         double posCos = 0;
@@ -87,7 +90,7 @@ public final class InfoNce {
         }
         loss /= b;
         if (!Double.isFinite(loss)) loss = exactLoss(qHat, keys, negatives, tau);   // p₀ underflowed: tiny τ
-        INDArray gradZ = Nd4j.create(grad, new long[] {b, d}, 'c').castTo(z.dataType());
+        INDArray gradZ = fill(Nd4j.createUninitialized(z.dataType(), b, d), grad);   // B×d, the caller keeps it
         return new Result(loss, gradZ, posCos / b, k > 0 ? meanNegativeCosine(qHat, negatives, q, b, d, k) : Double.NaN);
     }
 
@@ -103,18 +106,43 @@ public final class InfoNce {
 
     /** The logits buffer of this thread, reused while the shape stays: allocating 4 MB per step cost more than using it. */
     private static INDArray logits(int rows, int cols, DataType type) {
-        INDArray buffer = LOGITS.get();
+        return buffer(LOGITS, rows, cols, type);
+    }
+
+    private static INDArray buffer(ThreadLocal<INDArray> slot, int rows, int cols, DataType type) {
+        INDArray buffer = slot.get();
         if (buffer == null || buffer.size(0) != rows || buffer.size(1) != cols || buffer.dataType() != type) {
             buffer = Nd4j.createUninitialized(type, rows, cols);
-            LOGITS.set(buffer);
+            slot.set(buffer);
         }
         return buffer;
     }
 
+    /** A c-ordered matrix's values as doubles (float arrays are read through their buffer, without an ND4J copy). */
+    private static double[] doubles(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.isView()) return Nd4j.toFlattened('c', a).toDoubleVector();
+        java.nio.FloatBuffer v = a.data().asNioFloat();
+        double[] out = new double[(int) a.length()];
+        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
+        return out;
+    }
+
+    private static INDArray fill(INDArray target, double[] values) {
+        if (target.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer v = target.data().asNioFloat();
+            for (int i = 0; i < values.length; i++) v.put(i, (float) values[i]);
+        } else {
+            target.assign(Nd4j.create(values, target.shape(), 'c'));
+        }
+        return target;
+    }
+
     /** mean over i, j of q̂ᵢ·nⱼ = mean over i of q̂ᵢ·n̄: one pass over the queue instead of the B×K block. */
     private static double meanNegativeCosine(INDArray qHat, INDArray negatives, double[] q, int b, int d, int k) {
+        INDArray ones = buffer(ONES, 1, k, qHat.dataType());
+        if (ones.getDouble(0) != 1.0 || ones.getDouble(k - 1) != 1.0) ones.assign(1);
         INDArray sum = Nd4j.create(qHat.dataType(), 1, d);
-        Blas.gemm(Nd4j.ones(qHat.dataType(), 1, k), negatives, sum, 1f / k, 0f);       // 1×d: n̄
+        Blas.gemm(ones, negatives, sum, 1f / k, 0f);                                // 1×d: n̄
         double[] mean = Nd4j.toFlattened('c', sum).toDoubleVector();
         double total = 0;
         for (int i = 0; i < b; i++) for (int j = 0; j < d; j++) total += q[i * d + j] * mean[j];

@@ -71,6 +71,22 @@ class InfoNceTest {
     }
 
     @Test
+    void theFloatPathAgreesWithTheDoublePath() {
+        Random rng = new Random(13);
+        INDArray z = gaussian(rng, 16, 8);
+        INDArray k = unitRows(gaussian(rng, 16, 8));
+        INDArray neg = unitRows(gaussian(rng, 40, 8));
+        InfoNce.Result exact = InfoNce.compute(z, k, neg, 0.1);
+        InfoNce.Result fast = InfoNce.compute(z.castTo(DataType.FLOAT), k.castTo(DataType.FLOAT), neg.castTo(DataType.FLOAT), 0.1);
+        assertEquals(exact.loss(), fast.loss(), 1e-4);
+        assertEquals(exact.positiveCosine(), fast.positiveCosine(), 1e-5);
+        assertEquals(exact.negativeCosine(), fast.negativeCosine(), 1e-5);
+        double diff = exact.gradZ().sub(fast.gradZ().castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "gradient differs by " + diff);
+        assertEquals(DataType.FLOAT, fast.gradZ().dataType());
+    }
+
+    @Test
     void emptyQueueLeavesOnlyThePositiveAndZeroLoss() {
         Random rng = new Random(3);
         INDArray z = gaussian(rng, 3, 4);

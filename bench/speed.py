@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Runs the speed suite: the Java learner step interleaved with its PyTorch peer on the same machine, plus the
+matrix-multiply ceiling; writes bench/results/speed.json and the tables in BENCHMARKS.md.
+
+Run it through bench/speed, which installs the peer's packages and builds the project first.
+"""
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+from datetime import date
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+CONFIGS = [("mlp", 64, 4096), ("mlp", 256, 4096), ("mlp", 1024, 4096),
+           ("mlp", 64, 65536), ("mlp", 256, 65536), ("mlp", 1024, 65536), ("cnn", 256, 4096)]
+ENV = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+
+
+def java_cmd(*args):
+    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
+    return ["java", "-Xmx4g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
+            "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp,
+            "io.contrastream.model.bench.LearnerBench", *map(str, args)]
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, env=ENV, capture_output=True, text=True, check=True).stdout
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def main():
+    steps = []
+    for encoder, batch, queue in CONFIGS:
+        java, torch = [], []
+        for _ in range(ROUNDS):   # interleaved, so both see the same machine
+            java.append(run_json(java_cmd("step", encoder, batch, queue, SECONDS)))
+            torch.append(run_json(["/usr/bin/python3", os.path.join(ROOT, "bench/learner_step.py"),
+                                   encoder, str(batch), str(queue), str(SECONDS)]))
+        j = statistics.median(r["samples_per_s"] for r in java)
+        t = statistics.median(r["samples_per_s"] for r in torch)
+        gflops = java[0].get("gflops")
+        row = {"encoder": encoder, "batch": batch, "queue": queue, "java_samples_per_s": round(j, 1),
+               "torch_samples_per_s": round(t, 1), "ratio": round(j / t, 2),
+               "java_gflops": None if gflops is None else round(statistics.median(r["gflops"] for r in java), 1)}
+        print(json.dumps(row), flush=True)
+        steps.append(row)
+    gemm = run_json(java_cmd("gemm", 1024, SECONDS))
+    result = {
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "date": date.today().isoformat(),
+        "command": "bench/speed",
+        "torch": torch[0].get("torch"),
+        "learner_step": steps,
+        "gemm_gflops": gemm["nd4j_mmul_gflops"],
+        "openblas_sgemm_gflops": gemm["openblas_sgemm_gflops"],
+        "end_to_end": None,
+        "memory": None,
+    }
+    os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench/results/speed.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    write_markdown(result)
+
+
+def write_markdown(r):
+    lines = ["<!-- speed:begin (written by bench/speed) -->",
+             f"Machine: {r['machine']}; {r['date']}; PyTorch {r['torch']} (Debian python3-torch, OpenBLAS pthread as "
+             f"system BLAS), 2 threads each, `OMP_WAIT_POLICY=PASSIVE`. Command: `bench/speed`.",
+             "",
+             "| encoder | batch | queue K | Java samples/s | PyTorch samples/s | Java/PyTorch | Java GFLOP/s |",
+             "|---|---|---|---|---|---|---|"]
+    for s in r["learner_step"]:
+        lines.append(f"| {s['encoder']} | {s['batch']} | {s['queue']} | {s['java_samples_per_s']:,.0f} | "
+                     f"{s['torch_samples_per_s']:,.0f} | {s['ratio']:.2f} | {s['java_gflops'] if s['java_gflops'] else 'n/a'} |")
+    lines += ["", f"Matrix-multiply ceiling (1024³, fp32): ND4J `mmul` {r['gemm_gflops']} GFLOP/s, OpenBLAS `sgemm` "
+              f"called directly {r['openblas_sgemm_gflops']} GFLOP/s.",
+              "<!-- speed:end -->"]
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    block = "\n".join(lines)
+    if "<!-- speed:begin" in text:
+        text = re.sub(r"<!-- speed:begin.*?<!-- speed:end -->", lambda _: block, text, flags=re.S)
+    else:
+        text += "\n## Learner step (issue 4)\n\n" + block + "\n"
+    open(path, "w").write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
