@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The command line of contrastream: {@code demo}, {@code run} and {@code produce}. */
 @Command(name = "contrastream", mixinStandardHelpOptions = true, version = "contrastream 0.1.0",
         description = "Streaming contrastive learning: Kafka samples in, embeddings and drift reports out.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, EndToEndBenchCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec

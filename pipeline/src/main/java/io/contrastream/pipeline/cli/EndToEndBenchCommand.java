@@ -1,0 +1,176 @@
+package io.contrastream.pipeline.cli;
+
+import io.contrastream.pipeline.ContrastiveJob;
+import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.KafkaIo;
+import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.pipeline.local.LocalKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end benchmark through a real broker with training on: steady-state samples/s from the samples topic to the
+ * embeddings topic, then the p50/p99 latency from a sample's append time to its embedding's append time at half that
+ * rate, then (optionally) heap, off-heap and RSS sampled over a long run. Prints one JSON object.
+ */
+@Command(name = "bench-e2e", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "End-to-end throughput, latency and memory of the job (MLP 784-512-256 -> 128, batch 256, K 4096).")
+public final class EndToEndBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--samples", description = "Samples for the throughput phase (default: ${DEFAULT-VALUE})", defaultValue = "40000")
+    int samples;
+
+    @Option(names = "--latency-seconds", description = "Length of the latency phase (default: ${DEFAULT-VALUE})", defaultValue = "30")
+    int latencySeconds;
+
+    @Option(names = "--memory-minutes", description = "Length of the memory phase, 0 = skip (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    int memoryMinutes;
+
+    @Option(names = "--work-dir", description = "Broker data (default: ${DEFAULT-VALUE})", defaultValue = ".data/bench-e2e")
+    Path workDir;
+
+    private static final int DIM = 784;
+    private final Map<String, Long> sampleAppend = new ConcurrentHashMap<>();
+    private final List<long[]> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());   // {append ms, latency ms or -1}
+
+    @Override
+    public Integer call() throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        if (Files.exists(workDir)) try (var p = Files.walk(workDir)) { p.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); }
+        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
+            JobConfig config = JobConfig.defaults().with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                    .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {512})
+                    .with(JobParams.EMBEDDING_DIM, 256).with(JobParams.PROJECTION_DIM, 128).with(JobParams.BATCH_SIZE, 256)
+                    .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "");
+            Map<String, String> logAppend = Map.of("message.timestamp.type", "LogAppendTime");
+            kafka.createTopics(Map.of("samples", 2, "embeddings", 2), logAppend);
+            kafka.createTopics(Map.of("drift", 1, "dead-letters", 1), Map.of());
+            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
+            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
+            JobClient job = env.executeAsync("contrastream-bench-e2e");
+            Thread reader = new Thread(() -> read(config.kafkaProperties()), "bench-reader");
+            reader.setDaemon(true);
+            reader.start();
+
+            float[][] pool = new float[512][DIM];
+            SplittableRandom rng = new SplittableRandom(1);
+            for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
+            try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
+                // Throughput: as fast as possible; the steady state is the middle of the arrivals.
+                send(producer, pool, 0, samples, 0);
+                waitFor(samples, 600);
+                double throughput = steadyRate();
+                // Latency at half that rate.
+                arrivals.clear();
+                int n = (int) (throughput / 2 * latencySeconds);
+                send(producer, pool, samples, n, throughput / 2);
+                waitFor(n, 300);
+                long[] lat = arrivals.stream().skip(n / 6).mapToLong(a -> a[1]).filter(l -> l >= 0).sorted().toArray();
+                String memory = memoryMinutes > 0 ? memory(producer, pool, samples + n, throughput / 2) : "null";
+                System.out.printf("{\"samples_per_s\": %.1f, \"latency_rate\": %.1f, \"p50_ms\": %d, \"p99_ms\": %d, "
+                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput, throughput / 2,
+                        lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, memory);
+            }
+            job.cancel().get();
+        }
+        return 0;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(Properties base) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty("linger.ms", "5");
+        p.setProperty("acks", "1");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private void send(KafkaProducer<byte[], byte[]> producer, float[][] pool, int from, int n, double rate) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (rate > 0) {
+                long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String id = "b" + (from + i);
+            byte[] value = AvroCodec.encode(SampleProducer.sample(id, System.currentTimeMillis(), new int[] {DIM}, pool[i % pool.length], null));
+            producer.send(new ProducerRecord<>("samples", id.getBytes(StandardCharsets.UTF_8), value),
+                    (meta, e) -> { if (e == null) sampleAppend.put(id, meta.timestamp()); });
+        }
+        producer.flush();
+    }
+
+    private void read(Properties base) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.setProperty("group.id", "bench-" + System.nanoTime());
+        p.setProperty("auto.offset.reset", "earliest");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("embeddings"));
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    Long sent = sampleAppend.remove(new String(r.key(), StandardCharsets.UTF_8));
+                    arrivals.add(new long[] {r.timestamp(), sent == null ? -1 : r.timestamp() - sent});
+                }
+            }
+        }
+    }
+
+    private void waitFor(int n, int timeoutSeconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+        while (arrivals.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        if (arrivals.size() < n) throw new IllegalStateException("only " + arrivals.size() + " of " + n + " embeddings arrived");
+    }
+
+    /** Embeddings per second between the 20th and 90th percentile of arrivals (append times). */
+    private double steadyRate() {
+        long[] t = arrivals.stream().mapToLong(a -> a[0]).sorted().toArray();
+        int lo = (int) (t.length * 0.2);
+        int hi = (int) (t.length * 0.9);
+        return (hi - lo) * 1000.0 / Math.max(1, t[hi] - t[lo]);
+    }
+
+    private String memory(KafkaProducer<byte[], byte[]> producer, float[][] pool, int from, double rate) throws Exception {
+        List<String> series = new ArrayList<>();
+        long end = System.currentTimeMillis() + memoryMinutes * 60_000L;
+        int chunk = (int) (rate * 10);
+        int sent = from;
+        while (System.currentTimeMillis() < end) {
+            send(producer, pool, sent, chunk, rate);
+            sent += chunk;
+            series.add(Arrays.toString(sampleMemory()));
+        }
+        return String.format("{\"interval_s\": 10, \"rss_heap_javacpp_mb\": %s, \"rss_mb_start\": %s, \"rss_mb_end\": %s}",
+                series, series.get(0).split(",")[0].substring(1), series.get(series.size() - 1).split(",")[0].substring(1));
+    }
+
+    /** RSS, used heap and JavaCPP physical bytes in MB. */
+    private static long[] sampleMemory() throws java.io.IOException {
+        long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(-1);
+        Runtime rt = Runtime.getRuntime();
+        return new long[] {rss, (rt.totalMemory() - rt.freeMemory()) >> 20, org.bytedeco.javacpp.Pointer.physicalBytes() >> 20};
+    }
+}
