@@ -74,6 +74,7 @@ public final class JobParams {
     // Runtime
     public static final Param<Integer> PARALLELISM = intParam("parallelism", "Parallelism of decode, augment and the sinks", 2, 1, 1024);
     public static final Param<Integer> EMBED_PARALLELISM = intParam("embed-parallelism", "Parallelism of the embed operator", 2, 1, 1024);
+    public static final Param<String> CHECKPOINT_DIR = stringParam("checkpoint-dir", "Checkpoint storage URI (a shared file system on a cluster); empty: <tmpdir>/contrastream-checkpoints", "", true);
     public static final Param<Long> CHECKPOINT_INTERVAL_MS = longParam("checkpoint-interval-ms", "Checkpoint interval (0 = off; exactly-once needs it)", 10_000, 0, 86_400_000);
 
     public static final List<Param<?>> ALL = List.of(
@@ -83,5 +84,5 @@ public final class JobParams {
             BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, SNAPSHOT_EVERY,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE,
-            PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS);
+            PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);
 }

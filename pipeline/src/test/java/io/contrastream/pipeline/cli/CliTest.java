@@ -45,6 +45,14 @@ class CliTest {
     }
 
     @Test
+    void theReadmeDocumentsEveryJobOption() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        for (Param<?> p : JobParams.ALL) {
+            assertTrue(readme.contains("| `--" + p.name() + "` |"), "README's option table lacks --" + p.name());
+        }
+    }
+
+    @Test
     void aBadValueGivesOneLineNamingTheOptionAndTheAllowedRange() {
         Result r = run("run", "--batch-size", "0");
         assertEquals(2, r.code());
