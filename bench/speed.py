@@ -2,7 +2,9 @@
 """Runs the speed suite: the Java learner step interleaved with its PyTorch peer on the same machine, plus the
 matrix-multiply ceiling; writes bench/results/speed.json and the tables in BENCHMARKS.md.
 
-Run it through bench/speed, which installs the peer's packages and builds the project first.
+Run it through bench/speed, which installs the peer's packages and builds the project first. The end-to-end run
+(real broker, MiniCluster, training on) follows, with a memory phase of BENCH_MEMORY_MINUTES (default 10);
+`bench/speed --e2e-only` redoes just that part against the learner numbers already in speed.json.
 """
 import json
 import os
@@ -34,7 +36,34 @@ def run_json(cmd):
     return json.loads(lines[-1])
 
 
+def end_to_end():
+    if os.environ.get("BENCH_E2E_FROM"):   # the JSON line of a bench-e2e run made separately
+        lines = [l for l in open(os.environ["BENCH_E2E_FROM"]).read().splitlines() if l.startswith("{")]
+        return json.loads(lines[-1])
+    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-e2e", "--memory-minutes",
+           os.environ.get("BENCH_MEMORY_MINUTES", "10")]
+    return run_json(cmd)
+
+
+def with_end_to_end(result):
+    e2e = end_to_end()
+    learner = next(s for s in result["learner_step"] if s["encoder"] == "mlp" and s["batch"] == 256 and s["queue"] == 4096)
+    mem = e2e.get("memory") or {}
+    result["end_to_end"] = {"samples_per_s": e2e["samples_per_s"],
+                            "fraction_of_learner": round(e2e["samples_per_s"] / learner["java_samples_per_s"], 2),
+                            "latency_rate": e2e["latency_rate"], "p50_ms": e2e["p50_ms"], "p99_ms": e2e["p99_ms"]}
+    result["memory"] = None if not mem else {"rss_mb_start": mem["rss_mb_start"], "rss_mb_end": mem["rss_mb_end"],
+                                             "interval_s": mem["interval_s"], "rss_heap_javacpp_mb": mem["rss_heap_javacpp_mb"]}
+    return result
+
+
 def main():
+    if "--e2e-only" in sys.argv:
+        path = os.path.join(ROOT, "bench/results/speed.json")
+        result = with_end_to_end(json.load(open(path)))
+        json.dump(result, open(path, "w"), indent=2)
+        write_markdown(result)
+        return 0
     steps = []
     for encoder, batch, queue in CONFIGS:
         java, torch = [], []
@@ -62,6 +91,8 @@ def main():
         "end_to_end": None,
         "memory": None,
     }
+    if os.environ.get("BENCH_E2E", "1") != "0":
+        result = with_end_to_end(result)
     os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench/results/speed.json"), "w") as f:
         json.dump(result, f, indent=2)
@@ -79,8 +110,21 @@ def write_markdown(r):
         lines.append(f"| {s['encoder']} | {s['batch']} | {s['queue']} | {s['java_samples_per_s']:,.0f} | "
                      f"{s['torch_samples_per_s']:,.0f} | {s['ratio']:.2f} | {s['java_gflops'] if s['java_gflops'] else 'n/a'} |")
     lines += ["", f"Matrix-multiply ceiling (1024³, fp32): ND4J `mmul` {r['gemm_gflops']} GFLOP/s, OpenBLAS `sgemm` "
-              f"called directly {r['openblas_sgemm_gflops']} GFLOP/s.",
-              "<!-- speed:end -->"]
+              f"called directly {r['openblas_sgemm_gflops']} GFLOP/s."]
+    e = r.get("end_to_end")
+    if e:
+        lines += ["", "End to end (`contrastream bench-e2e`: real broker as a child JVM, MiniCluster, MLP 784-512-256 → 128, "
+                  "batch 256, K 4096, decode/augment/embed at parallelism 2, all on the same 2 cores):", "",
+                  "| samples/s (steady) | fraction of the learner step alone | latency rate | p50 | p99 |", "|---|---|---|---|---|",
+                  f"| {e['samples_per_s']:,.0f} | {e['fraction_of_learner']:.2f} | {e['latency_rate']:,.0f}/s | "
+                  f"{e['p50_ms']} ms | {e['p99_ms']} ms |"]
+    m = r.get("memory")
+    if m:
+        series = m["rss_heap_javacpp_mb"]
+        lines += ["", f"Memory over the run at the latency rate (every {m['interval_s']} s; RSS / used heap / JavaCPP "
+                  f"physical bytes, MB; the broker is a separate process): start {series[0]}, end {series[-1]}.", "",
+                  "`" + " ".join(str(x) for x in series) + "`"]
+    lines.append("<!-- speed:end -->")
     path = os.path.join(ROOT, "BENCHMARKS.md")
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     block = "\n".join(lines)
