@@ -1,5 +1,6 @@
 package io.contrastream.pipeline.cli;
 
+import io.contrastream.model.data.Idx;
 import io.contrastream.model.data.SyntheticStream;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.io.SampleProducer;
@@ -13,9 +14,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Streams a dataset file (CSV) or the generated dataset into a samples topic, in order, optionally paced. */
+/** Streams a dataset file (IDX or CSV) or the generated dataset into a samples topic, in order, optionally paced. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Stream a CSV file (one sample per line) or the generated dataset into the samples topic.")
+        description = "Stream an IDX dataset (e.g. Fashion-MNIST), a CSV file or the generated dataset into the samples topic.")
 public final class ProduceCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -32,6 +33,15 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--label-column", description = "CSV column holding an integer label: an index from 0, 'last', or 'none' (default: ${DEFAULT-VALUE})", defaultValue = "none")
     String labelColumn;
+
+    @Option(names = "--idx-images", description = "IDX file (gzip or not) of samples, e.g. Fashion-MNIST's train-images-idx3-ubyte.gz; bytes are scaled to [0, 1]")
+    Path idxImages;
+
+    @Option(names = "--idx-labels", description = "IDX file of the matching labels (optional, for evaluation only)")
+    Path idxLabels;
+
+    @Option(names = "--limit", description = "Stream at most this many samples (default: all)")
+    Integer limit;
 
     @Option(names = "--synthetic", description = "Instead of a file, stream N generated samples with a shift half-way")
     Integer synthetic;
@@ -50,8 +60,11 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((csv == null) == (synthetic == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --csv FILE or --synthetic N");
+        if ((csv != null ? 1 : 0) + (idxImages != null ? 1 : 0) + (synthetic != null ? 1 : 0) != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --csv FILE, --idx-images FILE or --synthetic N");
+        }
+        if (limit != null && limit < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit: '" + limit + "' is not allowed; expected an integer >= 1");
         }
         if (rate < 0 || !Double.isFinite(rate)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate: '" + rate + "' is not allowed; expected a number >= 0");
@@ -72,12 +85,30 @@ public final class ProduceCommand implements Callable<Integer> {
                     SyntheticStream.Example e = s.example(i);
                     out.send(SampleProducer.sample(e.id(), System.currentTimeMillis(), new int[] {dim}, e.values(), e.label()));
                 }
+            } else if (idxImages != null) {
+                produceIdx(out);
             } else {
                 produceCsv(out);
             }
             System.out.printf("sent %,d samples to %s in %.1f s%n", out.sent(), topic, (System.currentTimeMillis() - start) / 1000.0);
         }
         return 0;
+    }
+
+    /** Streams an IDX dataset in file order; ids are the file name and the item index, so a replay is recognisable. */
+    private void produceIdx(SampleProducer out) throws Exception {
+        Idx.Tensor images = Idx.read(idxImages, true);
+        Idx.Tensor labels = idxLabels == null ? null : Idx.read(idxLabels, false);
+        if (labels != null && labels.count() != images.count()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--idx-labels: " + labels.count()
+                    + " labels for " + images.count() + " samples");
+        }
+        String name = idxImages.getFileName().toString();
+        int n = limit == null ? images.count() : Math.min(limit, images.count());
+        for (int i = 0; i < n; i++) {
+            out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), images.itemShape(), images.item(i),
+                    labels == null ? null : (int) labels.values()[i]));
+        }
     }
 
     private void produceCsv(SampleProducer out) throws Exception {
