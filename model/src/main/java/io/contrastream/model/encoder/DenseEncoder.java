@@ -123,12 +123,15 @@ public final class DenseEncoder implements TrainableEncoder {
     private static void relu(INDArray z) {
         java.nio.FloatBuffer v = z.data().asNioFloat();
         for (int i = 0, n = (int) z.length(); i < n; i++) if (v.get(i) < 0) v.put(i, 0f);
+        java.lang.ref.Reference.reachabilityFence(z);   // the NIO view does not keep the native buffer alive
     }
 
     private static void reluGrad(INDArray dz, INDArray out) {
         java.nio.FloatBuffer g = dz.data().asNioFloat();
         java.nio.FloatBuffer o = out.data().asNioFloat();
         for (int i = 0, n = (int) dz.length(); i < n; i++) if (o.get(i) <= 0) g.put(i, 0f);
+        java.lang.ref.Reference.reachabilityFence(dz);
+        java.lang.ref.Reference.reachabilityFence(out);
     }
 
     private INDArray ones(int n) {

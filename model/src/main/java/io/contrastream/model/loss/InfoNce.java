@@ -124,6 +124,7 @@ public final class InfoNce {
         java.nio.FloatBuffer v = a.data().asNioFloat();
         double[] out = new double[(int) a.length()];
         for (int i = 0; i < out.length; i++) out[i] = v.get(i);
+        java.lang.ref.Reference.reachabilityFence(a);   // the NIO view does not keep the native buffer alive
         return out;
     }
 

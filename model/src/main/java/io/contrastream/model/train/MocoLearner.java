@@ -88,6 +88,7 @@ public final class MocoLearner {
             float inv = (float) (1 / (Math.sqrt(s) + 1e-12));
             for (int j = 0; j < cols; j++) v.put(i * cols + j, v.get(i * cols + j) * inv);
         }
+        java.lang.ref.Reference.reachabilityFence(m);   // the NIO view does not keep the native buffer alive
     }
 
     /** Copies a view into a reused B×D input buffer (fresh off-heap arrays per step cost page faults). */

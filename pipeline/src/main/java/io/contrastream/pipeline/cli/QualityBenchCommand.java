@@ -1,0 +1,152 @@
+package io.contrastream.pipeline.cli;
+
+import io.contrastream.model.data.Idx;
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.eval.Evaluation;
+import io.contrastream.model.train.Snapshot;
+import io.contrastream.pipeline.ContrastiveJob;
+import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.config.Param;
+import io.contrastream.pipeline.io.KafkaIo;
+import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.train.Snapshots;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One pass of a labelled IDX dataset through the whole pipeline (real broker, MiniCluster), then the frozen-feature
+ * evaluation of the newest encoder snapshot against raw pixels and a random encoder of the same architecture:
+ * kNN-200, kNN-20 and a linear probe on the test split. Prints one JSON object.
+ */
+@Command(name = "bench-quality", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Stream a labelled IDX train split through the job once, then evaluate the encoder on the test split.")
+public final class QualityBenchCommand implements Callable<Integer> {
+
+    static final List<Param<?>> PARAMS = DemoCommand.PARAMS;
+    private static final String DATA = "/usr/share/datasets/fashion-mnist/";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--train-images", defaultValue = DATA + "train-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
+    Path trainImages;
+
+    @Option(names = "--train-labels", defaultValue = DATA + "train-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
+    Path trainLabels;
+
+    @Option(names = "--test-images", defaultValue = DATA + "t10k-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
+    Path testImages;
+
+    @Option(names = "--test-labels", defaultValue = DATA + "t10k-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
+    Path testLabels;
+
+    @Option(names = "--rate", defaultValue = "100", description = "Arrival rate, samples/s; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--limit", description = "Stream only the first N training images")
+    Integer limit;
+
+    @Option(names = "--probe-epochs", defaultValue = "30", description = "Linear-probe epochs (default: ${DEFAULT-VALUE})")
+    int probeEpochs;
+
+    @Option(names = "--work-dir", defaultValue = ".data/bench-quality", description = "Broker data (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        Idx.Tensor train = Idx.read(trainImages, true);
+        int[] ytrain = labels(Idx.read(trainLabels, false));
+        Idx.Tensor test = Idx.read(testImages, true);
+        int[] ytest = labels(Idx.read(testLabels, false));
+        int n = limit == null ? train.count() : Math.min(limit, train.count());
+        JobConfig config = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.INPUT_SHAPE, train.itemShape());
+
+        if (Files.exists(workDir)) try (var p = Files.walk(workDir)) { p.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); }
+        long start = System.currentTimeMillis();
+        Snapshot snapshot;
+        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
+            config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            kafka.createTopics(Map.of("samples", 2, "embeddings", 2, "drift", 1, "dead-letters", 1), Map.of());
+            kafka.createTopics(Map.of(config.get(JobParams.SNAPSHOT_TOPIC), 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
+            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
+            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
+            JobClient job = env.executeAsync("contrastream-bench-quality");
+            try (SampleProducer out = new SampleProducer(config.kafkaProperties(), "samples", rate);
+                 OutputReader reader = new OutputReader(config.kafkaProperties(), "embeddings", "drift", "dead-letters",
+                         config.get(JobParams.SNAPSHOT_TOPIC), false)) {
+                String name = trainImages.getFileName().toString();
+                for (int i = 0; i < n; i++) {
+                    out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.itemShape(), train.item(i), ytrain[i]));
+                    if (i % 1000 == 0) reader.poll(Duration.ZERO);
+                }
+                out.close();
+                long deadline = System.currentTimeMillis() + 3_600_000L;
+                while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) reader.poll(Duration.ofMillis(500));
+                // The learner publishes every --snapshot-every steps: wait for the one after the last batch.
+                for (int i = 0; i < 10; i++) reader.poll(Duration.ofMillis(500));
+                snapshot = Snapshots.fromAvro(reader.newestSnapshot());
+                System.err.printf("streamed %,d images in %.0f s; newest encoder v%d at step %d%n", n,
+                        (System.currentTimeMillis() - start) / 1000.0, snapshot.version(), snapshot.step());
+            }
+            job.cancel().get();
+        }
+        double wall = (System.currentTimeMillis() - start) / 1000.0;
+        float[][] xtr = rows(train, train.count());
+        float[][] xte = rows(test, test.count());
+        String raw = metrics(xtr, ytrain, xte, ytest);
+        EncoderConfig arch = snapshot.config();
+        String random = metrics(embed(FrozenEncoder.random(arch), xtr), ytrain, embed(FrozenEncoder.random(arch), xte), ytest);
+        FrozenEncoder trained = new FrozenEncoder(arch, snapshot.weights());
+        String learned = metrics(embed(trained, xtr), ytrain, embed(trained, xte), ytest);
+        System.out.printf("{\"samples\": %d, \"wall_seconds\": %.1f, \"samples_per_s\": %.1f, \"arrival_rate\": %s, "
+                + "\"encoder_version\": %d, \"trained\": %s, \"raw_pixels\": %s, \"random_encoder\": %s, \"config\": %s}%n",
+                n, wall, n / wall, rate, snapshot.version(), learned, raw, random, arch.toJson());
+        return 0;
+    }
+
+    private String metrics(float[][] xtr, int[] ytr, float[][] xte, int[] yte) {
+        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, 10, new int[] {200, 20}, 0.07);
+        double probe = Evaluation.linearProbe(xtr, ytr, xte, yte, 10, probeEpochs, 1);
+        return String.format("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %.2f}", 100 * knn[0], 100 * knn[1], 100 * probe);
+    }
+
+    private static float[][] embed(FrozenEncoder encoder, float[][] rows) {
+        int d = rows[0].length;
+        float[][] out = new float[rows.length][];
+        for (int from = 0; from < rows.length; from += 1024) {
+            int n = Math.min(1024, rows.length - from);
+            float[] flat = new float[n * d];
+            for (int i = 0; i < n; i++) System.arraycopy(rows[from + i], 0, flat, i * d, d);
+            float[][] e = encoder.embed(flat, n);
+            System.arraycopy(e, 0, out, from, n);
+        }
+        return out;
+    }
+
+    private static float[][] rows(Idx.Tensor t, int n) {
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = t.item(i);
+        return out;
+    }
+
+    private static int[] labels(Idx.Tensor t) {
+        int[] y = new int[t.count()];
+        for (int i = 0; i < y.length; i++) y[i] = (int) t.values()[i];
+        return y;
+    }
+}
