@@ -85,9 +85,8 @@ public final class DenseEncoder implements TrainableEncoder {
         for (int i = 0; i < w.length; i++) {
             if (keep) inputs[i] = a;
             INDArray z = outs[i] = buffer(outs[i], n, w[i].size(1));                  // B×out
-            Blas.gemm(ones(n), b[i], z, 1f, 0f);                                       // B×out: b broadcast
-            Blas.gemm(a, w[i], z, 1f, 1f);                                             // B×out: + a·W
-            if (i < w.length - 1) relu(z);
+            Blas.gemm(a, w[i], z, 1f, 0f);                                             // B×out: a·W
+            addBiasAndRelu(z, b[i], i < w.length - 1);                                 // B×out: + b, ReLU
             a = z;
         }
         if (keep) output = a;
@@ -119,10 +118,15 @@ public final class DenseEncoder implements TrainableEncoder {
         return current != null && current.size(0) == n ? current : Nd4j.createUninitialized(DataType.FLOAT, n, cols);
     }
 
-    /** In place, as a plain loop over the buffer: cheaper than an ND4J op launch at these sizes. */
-    private static void relu(INDArray z) {
+    /** z ← relu(z + b) row by row (or just z + b), in one pass over the buffer: cheaper than two ND4J op launches. */
+    private static void addBiasAndRelu(INDArray z, INDArray bias, boolean relu) {
         java.nio.FloatBuffer v = z.data().asNioFloat();
-        for (int i = 0, n = (int) z.length(); i < n; i++) if (v.get(i) < 0) v.put(i, 0f);
+        float[] bv = bias.toFloatVector();
+        int cols = bv.length;
+        for (int i = 0, n = (int) z.length(); i < n; i++) {
+            float x = v.get(i) + bv[i % cols];
+            v.put(i, relu && x < 0 ? 0f : x);
+        }
         java.lang.ref.Reference.reachabilityFence(z);   // the NIO view does not keep the native buffer alive
     }
 
