@@ -6,6 +6,8 @@ import io.contrastream.pipeline.augment.ViewPair;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.decode.DecodeFunction;
 import io.contrastream.pipeline.decode.Instance;
+import io.contrastream.pipeline.decode.ProbeSelector;
+import io.contrastream.pipeline.decode.TrainingSamples;
 import io.contrastream.pipeline.drift.DriftOperator;
 import io.contrastream.pipeline.drift.DriftInput;
 import io.contrastream.pipeline.embed.EmbedOperator;
@@ -39,6 +41,7 @@ import static io.contrastream.pipeline.config.JobParams.EMBED_MAX_DELAY_MS;
 import static io.contrastream.pipeline.config.JobParams.EMBED_PARALLELISM;
 import static io.contrastream.pipeline.config.JobParams.INPUT_SHAPE;
 import static io.contrastream.pipeline.config.JobParams.PARALLELISM;
+import static io.contrastream.pipeline.config.JobParams.PROBE_FRACTION;
 import static io.contrastream.pipeline.config.JobParams.SEED;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_EVERY;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_TOPIC;
@@ -74,7 +77,9 @@ public final class ContrastiveJob {
                 .setParallelism(parallelism);
         DataStream<DeadLetter> deadLetters = samples.getSideOutput(DecodeFunction.DEAD_LETTERS);
 
+        ProbeSelector probes = new ProbeSelector(c.get(PROBE_FRACTION), c.get(SEED));
         SingleOutputStreamOperator<EncoderSnapshot> snapshots = samples
+                .filter(new TrainingSamples(probes)).name("hold-out-probes").uid("hold-out-probes").setParallelism(parallelism)
                 .map(new AugmentFunction(c.get(INPUT_SHAPE), c.get(AUGMENT_STRENGTH), c.get(SEED)))
                 .name("augment").uid("augment").setParallelism(parallelism)
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
@@ -94,7 +99,7 @@ public final class ContrastiveJob {
                         stepStats.map(DriftInput::of).returns(driftInput).name("drift-stats").uid("drift-stats").setParallelism(1));
         SingleOutputStreamOperator<DriftReport> drift = driftInputs
                 .transform("drift", new AvroTypeInfo<>(DriftReport.class), new DriftOperator(c.get(DRIFT_WINDOW),
-                        c.get(DRIFT_REFERENCE), c.get(DRIFT_MAX_SAMPLES), c.get(DRIFT_PERMUTATIONS), c.get(SEED)))
+                        c.get(DRIFT_REFERENCE), c.get(DRIFT_MAX_SAMPLES), c.get(DRIFT_PERMUTATIONS), c.get(SEED), probes))
                 .uid("drift").setParallelism(1).setMaxParallelism(1);
 
         embeddings.sinkTo(sinks.embeddings()).name("embeddings-sink").uid("embeddings-sink").setParallelism(c.get(EMBED_PARALLELISM));

@@ -30,4 +30,5 @@ public final class Metrics {
     public static final String DRIFT_EFFECTIVE_RANK = "contrastream_drift_effective_rank";
     public static final String DRIFT_ALIGNMENT = "contrastream_drift_alignment";
     public static final String DRIFT_UNIFORMITY = "contrastream_drift_uniformity";
+    public static final String DRIFT_KNN_ACCURACY = "contrastream_drift_knn_accuracy";
 }

@@ -69,6 +69,7 @@ public final class JobParams {
     public static final Param<Integer> DRIFT_WINDOW = intParam("drift-window", "Samples per drift window", 1000, 16, 1_000_000);
     public static final Param<Integer> DRIFT_MAX_SAMPLES = intParam("drift-max-samples", "Subsample per window for the O(n^2) statistics (MMD, uniformity)", 256, 8, 4096);
     public static final Param<Integer> DRIFT_PERMUTATIONS = intParam("drift-permutations", "Permutations for the MMD p-value", 100, 0, 10_000);
+    public static final Param<Double> PROBE_FRACTION = doubleParam("probe-fraction", "Fraction of labelled samples held out of training for the online kNN monitor", 0.01, 0.0, false, 0.5);
     public static final Param<DriftReference> DRIFT_REFERENCE = enumParam("drift-reference", "Reference window: the first one, or the previous one", DriftReference.FIRST, DriftReference.class);
 
     // Runtime
@@ -83,6 +84,6 @@ public final class JobParams {
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
             BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, SNAPSHOT_EVERY,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
-            DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE,
+            DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);
 }

@@ -4,6 +4,7 @@ import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.HealthMetrics;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
+import io.contrastream.pipeline.decode.ProbeSelector;
 import io.contrastream.pipeline.embed.EncoderHolder;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.EncoderSnapshot;
@@ -37,18 +38,22 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
 
     /** Closed windows that may wait for the first encoder snapshot. */
     static final int MAX_WAITING_WINDOWS = 32;
+    /** Held-out probes kept for the kNN monitor: enough for a stable accuracy, bounded cost per window. */
+    static final int PROBE_CAPACITY = 2000;
 
     private final int windowSize;
     private final DriftReference referencePolicy;
     private final int maxSamples;
     private final int permutations;
     private final long seed;
+    private final ProbeSelector probes;
 
     private transient DriftAnalyzer analyzer;
     private transient EncoderHolder holder;
     private transient WindowAccumulator window;
     private transient WindowAccumulator reference;
     private transient ArrayDeque<WindowAccumulator> closed;
+    private transient ProbeReservoir probeSet;
     private transient long windowIndex;
     private transient DriftReport last;
     private transient Counter windows;
@@ -56,6 +61,13 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     private transient ListState<EncoderSnapshot> snapshotState;
 
     public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed) {
+        this(windowSize, referencePolicy, maxSamples, permutations, seed, new ProbeSelector(0, seed));
+    }
+
+    /** With an online kNN monitor on the held-out probe samples that {@code probes} selects. */
+    public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed,
+                         ProbeSelector probes) {
+        this.probes = probes;
         this.windowSize = windowSize;
         this.referencePolicy = referencePolicy;
         this.maxSamples = maxSamples;
@@ -75,13 +87,15 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
                 new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
         for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
         closed = new ArrayDeque<>();
+        probeSet = new ProbeReservoir(PROBE_CAPACITY, seed);
         List<byte[]> saved = new ArrayList<>();
         state.get().forEach(saved::add);
-        if (!saved.isEmpty()) {   // [current window, reference or empty, closed windows...]
-            window = WindowAccumulator.restore(saved.get(0));
+        if (!saved.isEmpty()) {   // [probe set, current window, reference or empty, closed windows...]
+            probeSet.restore(saved.get(0));
+            window = WindowAccumulator.restore(saved.get(1));
             windowIndex = window.index();
-            reference = saved.get(1).length == 0 ? null : WindowAccumulator.restore(saved.get(1));
-            for (byte[] w : saved.subList(2, saved.size())) closed.add(WindowAccumulator.restore(w));
+            reference = saved.get(2).length == 0 ? null : WindowAccumulator.restore(saved.get(2));
+            for (byte[] w : saved.subList(3, saved.size())) closed.add(WindowAccumulator.restore(w));
         }
     }
 
@@ -96,6 +110,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         gauge(Metrics.DRIFT_EFFECTIVE_RANK, DriftReport::getEffectiveRank);
         gauge(Metrics.DRIFT_ALIGNMENT, DriftReport::getAlignment);
         gauge(Metrics.DRIFT_UNIFORMITY, DriftReport::getUniformity);
+        gauge(Metrics.DRIFT_KNN_ACCURACY, DriftReport::getKnnAccuracy);
     }
 
     private void gauge(String name, Function<DriftReport, Double> field) {
@@ -110,6 +125,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         } else if (in.stats != null) {
             window.add(in.stats);
         } else {
+            if (probes.isProbe(in.sample)) probeSet.add(in.sample);
             window.add(in.sample);
             if (window.count() >= windowSize) closeWindow();
         }
@@ -141,7 +157,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<byte[]> saved = new ArrayList<>(List.of(window.save(), reference == null ? new byte[0] : reference.save()));
+        List<byte[]> saved = new ArrayList<>(List.of(probeSet.save(), window.save(), reference == null ? new byte[0] : reference.save()));
         for (WindowAccumulator w : closed) saved.add(w.save());
         state.update(saved);
         snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
@@ -157,6 +173,9 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         }
         Long referenceIndex = m == null || m.mmd2() == null ? null : reference.index();
         last = w.toReport(m, holder.version(), referenceIndex, inputShift);
+        last.setProbeSamples(probeSet.size());
+        last.setKnnAccuracyRaw(probeSet.knnAccuracy(null));
+        last.setKnnAccuracy(holder.ready() ? probeSet.knnAccuracy(holder.encoder()) : null);
         output.collect(new StreamRecord<>(last));
         windows.inc();
         if (reference == null || referencePolicy == DriftReference.PREVIOUS) reference = w;

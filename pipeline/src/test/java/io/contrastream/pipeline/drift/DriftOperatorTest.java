@@ -66,6 +66,39 @@ class DriftOperatorTest {
     }
 
     @Test
+    void theKnnMonitorScoresHeldOutLabelledProbes() throws Exception {
+        SplittableRandom rng = new SplittableRandom(5);
+        io.contrastream.pipeline.decode.ProbeSelector all = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(
+                new DriftOperator(200, DriftReference.FIRST, 64, 10, 42, all))) {
+            h.open();
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            for (int i = 0; i < 200; i++) {
+                int label = i % 2;
+                float[] x = new float[8];
+                for (int j = 0; j < 8; j++) x[j] = (float) (0.3 * rng.nextGaussian() + (j < 4 == (label == 0) ? 3 : 0));
+                h.processElement(DriftInput.of(new Instance("p" + i, i, x, label)), 0);
+            }
+            DriftReport r = h.extractOutputValues().get(0);
+            assertTrue(r.getProbeSamples() > 60 && r.getProbeSamples() < 140, "about half are probes: " + r.getProbeSamples());
+            assertTrue(r.getKnnAccuracyRaw() > 95, "separable clusters on raw features: " + r.getKnnAccuracyRaw());
+            assertNotNull(r.getKnnAccuracy());
+        }
+    }
+
+    @Test
+    void onlyLabelledSamplesAreEverHeldOut() {
+        io.contrastream.pipeline.decode.ProbeSelector half = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        int held = 0;
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(!half.isProbe(new Instance("u" + i, 0, new float[] {1}, Instance.NO_LABEL)));
+            if (half.isProbe(new Instance("l" + i, 0, new float[] {1}, 3))) held++;
+        }
+        assertTrue(held > 400 && held < 600, "held out " + held + " of 1000");
+        assertTrue(new io.contrastream.pipeline.decode.TrainingSamples(half).filter(new Instance("u", 0, new float[] {1}, Instance.NO_LABEL)));
+    }
+
+    @Test
     void aNewEncoderAloneIsNotDataDrift() throws Exception {
         SplittableRandom rng = new SplittableRandom(3);
         try (var h = harness(100, DriftReference.FIRST)) {

@@ -1,0 +1,103 @@
+package io.contrastream.pipeline.drift;
+
+import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.eval.Evaluation;
+import io.contrastream.pipeline.decode.Instance;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded uniform reservoir of held-out labelled probe samples, and the online kNN monitor on it: half the probes
+ * are the bank, half the queries (kNN-20, votes weighted by exp(cos/0.07)), embedded by the current encoder.
+ */
+final class ProbeReservoir {
+
+    private final int capacity;
+    private final float[][] values;
+    private final int[] labels;
+    private final SplittableRandom rng;
+    private long seen;
+
+    ProbeReservoir(int capacity, long seed) {
+        this.capacity = capacity;
+        this.values = new float[capacity][];
+        this.labels = new int[capacity];
+        this.rng = new SplittableRandom(seed ^ 0x4B4E4EL);
+    }
+
+    void add(Instance x) {
+        seen++;
+        int slot = seen <= capacity ? (int) seen - 1 : (int) rng.nextLong(seen);
+        if (slot < capacity) {
+            values[slot] = x.values;
+            labels[slot] = x.label;
+        }
+    }
+
+    int size() {
+        return (int) Math.min(seen, capacity);
+    }
+
+    /** kNN-20 accuracy in percent with the encoder's features, or with raw features when {@code encoder} is null. */
+    Double knnAccuracy(FrozenEncoder encoder) {
+        int n = size();
+        if (n < 20) return null;
+        int classes = 0;
+        for (int i = 0; i < n; i++) classes = Math.max(classes, labels[i] + 1);
+        float[][] features = new float[n][];
+        if (encoder == null) {
+            System.arraycopy(values, 0, features, 0, n);
+        } else {
+            int d = values[0].length;
+            float[] flat = new float[n * d];
+            for (int i = 0; i < n; i++) System.arraycopy(values[i], 0, flat, i * d, d);
+            features = encoder.embed(flat, n);
+        }
+        int half = n / 2;
+        float[][] bank = new float[half][];
+        float[][] queries = new float[n - half][];
+        int[] bankLabels = new int[half];
+        int[] queryLabels = new int[n - half];
+        for (int i = 0; i < n; i++) {
+            if (i < half) { bank[i] = features[i]; bankLabels[i] = labels[i]; }
+            else { queries[i - half] = features[i]; queryLabels[i - half] = labels[i]; }
+        }
+        return 100 * Evaluation.knn(bank, bankLabels, queries, queryLabels, classes, new int[] {20}, 0.07)[0];
+    }
+
+    byte[] save() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(seen);
+            int n = size();
+            out.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                out.writeInt(labels[i]);
+                out.writeInt(values[i].length);
+                for (float f : values[i]) out.writeFloat(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    void restore(byte[] saved) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
+            seen = in.readLong();
+            int n = in.readInt();
+            for (int i = 0; i < n && i < capacity; i++) {
+                labels[i] = in.readInt();
+                values[i] = new float[in.readInt()];
+                for (int j = 0; j < values[i].length; j++) values[i][j] = in.readFloat();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt probe state", e);
+        }
+    }
+}
