@@ -56,6 +56,14 @@ final class DemoReport {
                     withLoss.get(withLoss.size() - 1).getLearnerStep(), Math.log(config.get(io.contrastream.pipeline.config.JobParams.QUEUE_SIZE) + 1.0));
         }
         knn(out);
+        List<DriftReport> monitored = out.driftReports().stream().filter(r -> r.getKnnAccuracy() != null).toList();
+        if (!monitored.isEmpty()) {
+            DriftReport first = monitored.get(0);
+            DriftReport lastReport = monitored.get(monitored.size() - 1);
+            System.out.printf("online kNN monitor (%d held-out probes, never trained on): encoder v%d %.1f%% -> v%d %.1f%% (raw features %.1f%%)%n",
+                    lastReport.getProbeSamples(), first.getEncoderVersion(), first.getKnnAccuracy(),
+                    lastReport.getEncoderVersion(), lastReport.getKnnAccuracy(), lastReport.getKnnAccuracyRaw());
+        }
         drift(out.driftReports());
         return complete;
     }
