@@ -32,6 +32,6 @@ public class AugmentFunction extends RichMapFunction<Instance, ViewPair> {
     @Override
     public ViewPair map(Instance x) {
         io.contrastream.model.augment.ViewPair pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
-        return new ViewPair(x.id, pair.first(), pair.second());
+        return new ViewPair(x.id, pair.first(), pair.second(), x.values);
     }
 }

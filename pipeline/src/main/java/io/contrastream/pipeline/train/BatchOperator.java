@@ -83,13 +83,15 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
         String[] ids = new String[n];
         float[] first = new float[n * d];
         float[] second = new float[n * d];
+        float[] raw = new float[n * d];
         for (int i = 0; i < n; i++) {
             ViewPair p = buffer.get(i);
             ids[i] = p.id;
             System.arraycopy(p.first, 0, first, i * d, d);
             System.arraycopy(p.second, 0, second, i * d, d);
+            if (p.raw != null) System.arraycopy(p.raw, 0, raw, i * d, d);
         }
         buffer.clear();
-        output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second)));
+        output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second, raw)));
     }
 }

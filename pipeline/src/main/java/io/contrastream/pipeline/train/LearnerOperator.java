@@ -4,6 +4,12 @@ import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
 import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.ReplayBuffer;
+import io.contrastream.model.augment.AugmentConfig;
+import io.contrastream.model.augment.Augmenter;
+import io.contrastream.model.augment.Augmenters;
+import io.contrastream.model.augment.ViewPair;
+import java.util.SplittableRandom;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.schema.EncoderSnapshot;
@@ -36,6 +42,17 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private final EncoderConfig encoderConfig;
     private final LearnerConfig learnerConfig;
     private final int snapshotEvery;
+    private final Replay replay;
+
+    /**
+     * Replay of past samples: after each stream batch, {@code ratio} more steps on batches drawn from a reservoir of
+     * {@code capacity} raw samples, each re-augmented (fractional ratios are drawn, seeded). Ratio 0 turns it off.
+     */
+    public record Replay(double ratio, int capacity, double augmentStrength, long seed) implements java.io.Serializable {
+        public static Replay off() {
+            return new Replay(0, 1, 1, 0);
+        }
+    }
 
     private transient MocoLearner learner;
     private transient long version;
@@ -44,11 +61,19 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient Meter samples;
     private transient ListState<byte[]> learnerState;
     private transient ListState<Long> versionState;
+    private transient ReplayBuffer replayBuffer;
+    private transient ListState<byte[]> replayState;
+    private transient Augmenter augmenter;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
+        this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
+    }
+
+    public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery, Replay replay) {
         this.encoderConfig = encoderConfig;
         this.learnerConfig = learnerConfig;
         this.snapshotEvery = snapshotEvery;
+        this.replay = replay;
     }
 
     @Override
@@ -58,6 +83,11 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         versionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("encoder-version-and-step", Long.class));
+        replayBuffer = new ReplayBuffer(replay.capacity(), encoderConfig.inputSize(), replay.seed());
+        replayState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("replay", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        for (byte[] r : replayState.get()) replayBuffer.restore(r);
+        augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         Iterator<byte[]> saved = learnerState.get().iterator();
         if (saved.hasNext()) {
             LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
@@ -82,11 +112,38 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     @Override
     public void processElement(StreamRecord<PairBatch> element) {
         PairBatch b = element.getValue();
-        StepStats stats = learner.step(b.first, b.second, b.size);
-        if (!stats.skipped()) lastLoss = stats.loss();
+        train(b.first, b.second, b.size);
         samples.markEvent(b.size);
+        if (replay.ratio() > 0 && b.raw != null) {
+            replayBuffer.add(b.raw, b.size);
+            double r = replay.ratio();
+            // The replay draws are seeded by the step, so a restored learner replays what the original would have.
+            SplittableRandom rng = new SplittableRandom(replay.seed() ^ (learner.step() * 0x9E3779B97F4A7C15L));
+            int extra = (int) r + (rng.nextDouble() < r - Math.floor(r) ? 1 : 0);
+            for (int i = 0; i < extra; i++) replayStep(b.size, rng);
+        }
+    }
+
+    private void train(float[] first, float[] second, int n) {
+        StepStats stats = learner.step(first, second, n);
+        if (!stats.skipped()) lastLoss = stats.loss();
         output.collect(STEP_STATS, new StreamRecord<>(stats));
         if (learner.step() - snapshotStep >= snapshotEvery) publish();
+    }
+
+    /** One step on a batch drawn from the replay buffer, with fresh views. */
+    private void replayStep(int n, SplittableRandom rng) {
+        int d = encoderConfig.inputSize();
+        float[] raw = replayBuffer.sample(n, rng);
+        float[] first = new float[n * d];
+        float[] second = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            float[] x = java.util.Arrays.copyOfRange(raw, i * d, (i + 1) * d);
+            ViewPair pair = Augmenters.twoViews(augmenter, x, rng.split());
+            System.arraycopy(pair.first(), 0, first, i * d, d);
+            System.arraycopy(pair.second(), 0, second, i * d, d);
+        }
+        train(first, second, n);
     }
 
     @Override
@@ -100,6 +157,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         super.snapshotState(context);
         learnerState.update(List.of(LearnerState.save(learner)));
         versionState.update(List.of(version, snapshotStep));   // the order is the format
+        replayState.update(replay.ratio() > 0 ? List.of(replayBuffer.save()) : List.of());
     }
 
     private void publish() {

@@ -6,13 +6,16 @@ public class PairBatch {
     public String[] ids;
     public float[] first;
     public float[] second;
+    /** The un-augmented samples, row-major, for the replay buffer. */
+    public float[] raw;
 
     public PairBatch() {}
 
-    public PairBatch(int size, String[] ids, float[] first, float[] second) {
+    public PairBatch(int size, String[] ids, float[] first, float[] second, float[] raw) {
         this.size = size;
         this.ids = ids;
         this.first = first;
         this.second = second;
+        this.raw = raw;
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class BatchOperatorTest {
 
     private static ViewPair pair(int i) {
-        return new ViewPair("s" + i, new float[] {i, i}, new float[] {-i, -i});
+        return new ViewPair("s" + i, new float[] {i, i}, new float[] {-i, -i}, new float[] {10 * i, 10 * i});
     }
 
     private static OneInputStreamOperatorTestHarness<ViewPair, PairBatch> harness(int size, long timeout) throws Exception {
@@ -29,6 +29,7 @@ class BatchOperatorTest {
             assertArrayEquals(new float[] {3, 3, 4, 4, 5, 5}, out.get(1).first);
             assertArrayEquals(new float[] {-3, -3, -4, -4, -5, -5}, out.get(1).second);
             assertArrayEquals(new String[] {"s3", "s4", "s5"}, out.get(1).ids);
+            assertArrayEquals(new float[] {30, 30, 40, 40, 50, 50}, out.get(1).raw);
         }
     }
 

@@ -26,7 +26,7 @@ class LearnerOperatorTest {
             a[i] = (float) rng.nextGaussian();
             b[i] = a[i] + 0.1f * (float) rng.nextGaussian();
         }
-        return new PairBatch(4, new String[] {"a", "b", "c", "d"}, a, b);
+        return new PairBatch(4, new String[] {"a", "b", "c", "d"}, a, b, a.clone());
     }
 
     private static OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot> harness() throws Exception {
@@ -73,6 +73,30 @@ class LearnerOperatorTest {
                 b[i] = out.get(0).getWeights().get(i);
             }
             assertArrayEquals(a, b);
+        }
+    }
+
+    @Test
+    void replayAddsSeededStepsOnPastSamplesAndItsBufferIsCheckpointed() throws Exception {
+        LearnerOperator.Replay replay = new LearnerOperator.Replay(2.0, 16, 1.0, 3);
+        OperatorSubtaskState state;
+        List<Float> uninterrupted;
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, replay))) {
+            h.open();
+            h.processElement(batch(0), 0);
+            h.processElement(batch(1), 0);
+            assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "each stream batch + 2 replayed batches");
+            state = h.snapshot(1, 1);
+            h.processElement(batch(2), 0);
+            h.endInput();
+            uninterrupted = h.extractOutputValues().get(0).getWeights();
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, replay))) {
+            h.initializeState(state);
+            h.open();
+            h.processElement(batch(2), 0);
+            h.endInput();
+            assertEquals(uninterrupted, h.extractOutputValues().get(0).getWeights(), "restored replay continues identically");
         }
     }
 
