@@ -140,8 +140,11 @@ public final class InfoNce {
 
     /** mean over i, j of q̂ᵢ·nⱼ = mean over i of q̂ᵢ·n̄: one pass over the queue instead of the B×K block. */
     private static double meanNegativeCosine(INDArray qHat, INDArray negatives, double[] q, int b, int d, int k) {
-        INDArray ones = buffer(ONES, 1, k, qHat.dataType());
-        if (ones.getDouble(0) != 1.0 || ones.getDouble(k - 1) != 1.0) ones.assign(1);
+        INDArray ones = ONES.get();
+        if (ones == null || ones.size(1) != k || ones.dataType() != qHat.dataType()) {
+            ones = Nd4j.ones(qHat.dataType(), 1, k);
+            ONES.set(ones);
+        }
         INDArray sum = Nd4j.create(qHat.dataType(), 1, d);
         Blas.gemm(ones, negatives, sum, 1f / k, 0f);                                // 1×d: n̄
         double[] mean = Nd4j.toFlattened('c', sum).toDoubleVector();

@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.decode;
 
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.RawRecord;
 import io.contrastream.schema.DeadLetter;
 import java.nio.ByteBuffer;
@@ -26,6 +27,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Instance> {
 
     @Override
     public void open(OpenContext context) {
+        AvroCodec.init();   // Avro's decoding limits, before this task decodes anything
         valid = getRuntimeContext().getMetricGroup().counter(Metrics.DECODE_VALID);
         deadLetters = getRuntimeContext().getMetricGroup().counter(Metrics.DECODE_DEAD_LETTERS);
     }

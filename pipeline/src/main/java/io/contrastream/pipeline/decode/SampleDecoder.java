@@ -33,6 +33,9 @@ public final class SampleDecoder implements Serializable {
             throw new Rejection(Rejection.Reason.UNKNOWN_SCHEMA, "not a Sample: " + e.getMessage());
         } catch (BadHeaderException e) {
             throw new Rejection(Rejection.Reason.UNDECODABLE, "not Avro single-object encoding: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // A declared length Avro tried to honour (the JVM refuses the single huge array; nothing was allocated).
+            throw new Rejection(Rejection.Reason.UNDECODABLE, "undecodable Sample: a declared length is too large");
         } catch (Exception | StackOverflowError e) {
             // Truncated or bit-flipped Avro surfaces as EOF, AvroRuntimeException, limit or index errors.
             throw new Rejection(Rejection.Reason.UNDECODABLE, "undecodable Sample: " + e.getClass().getSimpleName()

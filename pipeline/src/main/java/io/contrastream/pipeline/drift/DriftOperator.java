@@ -3,6 +3,7 @@ package io.contrastream.pipeline.drift;
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.HealthMetrics;
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.decode.ProbeSelector;
 import io.contrastream.pipeline.embed.EncoderHolder;
@@ -78,6 +79,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
         analyzer = new DriftAnalyzer(maxSamples, permutations, seed);
         holder = new EncoderHolder();
         window = new WindowAccumulator(maxSamples, seed, 0);

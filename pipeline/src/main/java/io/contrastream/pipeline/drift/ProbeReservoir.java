@@ -20,22 +20,23 @@ final class ProbeReservoir {
     private final int capacity;
     private final float[][] values;
     private final int[] labels;
-    private final SplittableRandom rng;
+    private final long seed;
     private long seen;
 
     ProbeReservoir(int capacity, long seed) {
         this.capacity = capacity;
         this.values = new float[capacity][];
         this.labels = new int[capacity];
-        this.rng = new SplittableRandom(seed ^ 0x4B4E4EL);
+        this.seed = seed ^ 0x4B4E4EL;
     }
 
     void add(Instance x) {
         seen++;
-        int slot = seen <= capacity ? (int) seen - 1 : (int) rng.nextLong(seen);
+        // The draw depends only on (seed, seen), so a restored reservoir continues exactly like the original.
+        long slot = seen <= capacity ? seen - 1 : new SplittableRandom(seed + seen * 0x9E3779B97F4A7C15L).nextLong(seen);
         if (slot < capacity) {
-            values[slot] = x.values;
-            labels[slot] = x.label;
+            values[(int) slot] = x.values;
+            labels[(int) slot] = x.label;
         }
     }
 

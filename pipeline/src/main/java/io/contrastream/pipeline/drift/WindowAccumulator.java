@@ -20,10 +20,10 @@ import java.util.SplittableRandom;
 final class WindowAccumulator {
 
     private final int capacity;
-    private final long seed;
+    private final long seed;        // as given, saved with the window
+    private final long drawSeed;    // mixed with the window index
     private final long index;
     private final float[][] reservoir;
-    private final SplittableRandom rng;
     private long count;
     private long minTime = Long.MAX_VALUE;
     private long maxTime = Long.MIN_VALUE;
@@ -38,9 +38,9 @@ final class WindowAccumulator {
     WindowAccumulator(int capacity, long seed, long index) {
         this.capacity = capacity;
         this.seed = seed;
+        this.drawSeed = seed * 31 + index;
         this.index = index;
         this.reservoir = new float[capacity][];
-        this.rng = new SplittableRandom(seed * 31 + index);
     }
 
     void add(Instance x) {
@@ -48,7 +48,8 @@ final class WindowAccumulator {
         if (count <= capacity) {
             reservoir[(int) count - 1] = x.values;
         } else {
-            long j = rng.nextLong(count);
+            // The draw depends only on (seed, count), so a restored window continues exactly like the original.
+            long j = new SplittableRandom(drawSeed + count * 0x9E3779B97F4A7C15L).nextLong(count);
             if (j < capacity) reservoir[(int) j] = x.values;
         }
         minTime = Math.min(minTime, x.eventTime);
@@ -128,7 +129,7 @@ final class WindowAccumulator {
         return bytes.toByteArray();
     }
 
-    /** Restores a saved window; its reservoir RNG restarts from the window's seed, which only affects later draws. */
+    /** Restores a saved window. */
     static WindowAccumulator restore(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
             int capacity = in.readInt();

@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.embed;
 
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
@@ -47,6 +48,7 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
         holder = new EncoderHolder();
         pending = new ArrayList<>();
         pendingState = context.getOperatorStateStore().getListState(

@@ -57,6 +57,8 @@ public final class KafkaIo {
     private static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig c, String topic, SerializableFunction<T, String> key, String name) {
         Properties props = c.kafkaProperties();
         props.setProperty("max.request.size", Integer.toString(MAX_SNAPSHOT_BYTES));
+        // The producer refuses any record larger than its buffer: room for two snapshots.
+        props.setProperty("buffer.memory", Long.toString(2L * MAX_SNAPSHOT_BYTES));
         props.setProperty("transaction.timeout.ms", "600000");
         boolean exactlyOnce = c.get(JobParams.DELIVERY) == JobParams.Delivery.EXACTLY_ONCE;
         var builder = KafkaSink.<T>builder()

@@ -12,6 +12,7 @@ import io.contrastream.model.augment.ViewPair;
 import java.util.SplittableRandom;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.Iterator;
 import java.util.List;
@@ -79,6 +80,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
         learner = new MocoLearner(encoderConfig, learnerConfig);
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));

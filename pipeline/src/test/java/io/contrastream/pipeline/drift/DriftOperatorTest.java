@@ -99,6 +99,35 @@ class DriftOperatorTest {
     }
 
     @Test
+    void aRestoredDriftOperatorReportsExactlyWhatTheUninterruptedOneReports() throws Exception {
+        java.util.function.IntFunction<DriftInput> sample = i -> {
+            SplittableRandom r = new SplittableRandom(i);
+            float[] x = new float[8];
+            for (int j = 0; j < 8; j++) x[j] = (float) r.nextGaussian();
+            return DriftInput.of(new Instance("s" + i, i, x, i % 2));
+        };
+        io.contrastream.pipeline.decode.ProbeSelector probes = new io.contrastream.pipeline.decode.ProbeSelector(0.3, 1);
+        java.util.function.Supplier<DriftOperator> operator = () -> new DriftOperator(100, DriftReference.FIRST, 32, 20, 42, probes);
+        List<DriftReport> uninterrupted;
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState state;
+        try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(operator.get())) {
+            h.open();
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            for (int i = 0; i < 150; i++) h.processElement(sample.apply(i), 0);
+            state = h.snapshot(1, 1);
+            for (int i = 150; i < 300; i++) h.processElement(sample.apply(i), 0);
+            uninterrupted = h.extractOutputValues();
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(operator.get())) {
+            h.initializeState(state);
+            h.open();
+            for (int i = 150; i < 300; i++) h.processElement(sample.apply(i), 0);
+            List<DriftReport> restored = h.extractOutputValues();
+            assertEquals(uninterrupted.subList(1, 3), restored);
+        }
+    }
+
+    @Test
     void aNewEncoderAloneIsNotDataDrift() throws Exception {
         SplittableRandom rng = new SplittableRandom(3);
         try (var h = harness(100, DriftReference.FIRST)) {
