@@ -11,6 +11,7 @@ public final class FrozenEncoder {
     private final EncoderConfig config;
     private final MultiLayerNetwork net;
     private final int embeddingLayer;
+    private static final int CHUNK = 1024;
 
     public FrozenEncoder(EncoderConfig config, float[] weights) {
         this.config = config;
@@ -33,6 +34,19 @@ public final class FrozenEncoder {
         INDArray x = Nd4j.create(rows, new long[] {n, config.inputSize()}, DataType.FLOAT);        // N×D
         INDArray e = net.feedForwardToLayer(embeddingLayer, x, false).get(embeddingLayer + 1);   // N×E
         return e.toFloatMatrix();
+    }
+
+    /** Embeds rows given one array each, in chunks so memory stays bounded for a whole dataset; rows.length×embeddingDim. */
+    public float[][] embed(float[][] rows) {
+        int d = config.inputSize();
+        float[][] out = new float[rows.length][];
+        for (int from = 0; from < rows.length; from += CHUNK) {
+            int n = Math.min(CHUNK, rows.length - from);
+            float[] flat = new float[n * d];
+            for (int i = 0; i < n; i++) System.arraycopy(rows[from + i], 0, flat, i * d, d);
+            System.arraycopy(embed(flat, n), 0, out, from, n);
+        }
+        return out;
     }
 
     public EncoderConfig config() { return config; }

@@ -2,7 +2,7 @@ package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.data.SyntheticStream;
 import io.contrastream.model.encoder.FrozenEncoder;
-import io.contrastream.model.eval.KnnClassifier;
+import io.contrastream.model.eval.Evaluation;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.local.OutputReader;
@@ -76,7 +76,6 @@ final class DemoReport {
         }
         Snapshot s = Snapshots.fromAvro(out.newestSnapshot());
         SyntheticStream heldOut = new SyntheticStream(stream.dim(), stream.classes(), -1, config.get(io.contrastream.pipeline.config.JobParams.SEED));
-        int d = stream.dim();
         float[][] bank = new float[BANK][];
         int[] bankLabels = new int[BANK];
         float[][] queries = new float[QUERIES][];
@@ -88,17 +87,15 @@ final class DemoReport {
         }
         FrozenEncoder trained = new FrozenEncoder(s.config(), s.weights());
         FrozenEncoder random = FrozenEncoder.random(s.config());
-        double raw = KnnClassifier.accuracy(bank, bankLabels, queries, queryLabels, stream.classes(), 20, 0.07);
-        double rnd = KnnClassifier.accuracy(embed(random, bank, d), bankLabels, embed(random, queries, d), queryLabels, stream.classes(), 20, 0.07);
-        double trn = KnnClassifier.accuracy(embed(trained, bank, d), bankLabels, embed(trained, queries, d), queryLabels, stream.classes(), 20, 0.07);
+        double raw = knn20(bank, bankLabels, queries, queryLabels);
+        double rnd = knn20(random.embed(bank), bankLabels, random.embed(queries), queryLabels);
+        double trn = knn20(trained.embed(bank), bankLabels, trained.embed(queries), queryLabels);
         System.out.printf("kNN-20 accuracy on %,d held-out samples (bank %,d): raw features %.1f%% | random encoder %.1f%% | trained encoder v%d %.1f%%%n",
                 QUERIES, BANK, 100 * raw, 100 * rnd, s.version(), 100 * trn);
     }
 
-    private static float[][] embed(FrozenEncoder encoder, float[][] rows, int d) {
-        float[] flat = new float[rows.length * d];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * d, d);
-        return encoder.embed(flat, rows.length);
+    private double knn20(float[][] bank, int[] bankLabels, float[][] queries, int[] queryLabels) {
+        return Evaluation.knn(bank, bankLabels, queries, queryLabels, stream.classes(), new int[] {20}, 0.07)[0];
     }
 
     private void drift(List<DriftReport> reports) {

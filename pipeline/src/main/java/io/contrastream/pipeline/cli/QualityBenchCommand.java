@@ -110,12 +110,13 @@ public final class QualityBenchCommand implements Callable<Integer> {
         float[][] xte = rows(test, test.count());
         String raw = metrics(xtr, ytrain, xte, ytest);
         EncoderConfig arch = snapshot.config();
-        String random = metrics(embed(FrozenEncoder.random(arch), xtr), ytrain, embed(FrozenEncoder.random(arch), xte), ytest);
+        FrozenEncoder random = FrozenEncoder.random(arch);
+        String randomMetrics = metrics(random.embed(xtr), ytrain, random.embed(xte), ytest);
         FrozenEncoder trained = new FrozenEncoder(arch, snapshot.weights());
-        String learned = metrics(embed(trained, xtr), ytrain, embed(trained, xte), ytest);
+        String learned = metrics(trained.embed(xtr), ytrain, trained.embed(xte), ytest);
         System.out.printf("{\"samples\": %d, \"wall_seconds\": %.1f, \"samples_per_s\": %.1f, \"arrival_rate\": %s, "
                 + "\"encoder_version\": %d, \"trained\": %s, \"raw_pixels\": %s, \"random_encoder\": %s, \"config\": %s}%n",
-                n, wall, n / wall, rate, snapshot.version(), learned, raw, random, arch.toJson());
+                n, wall, n / wall, rate, snapshot.version(), learned, raw, randomMetrics, arch.toJson());
         return 0;
     }
 
@@ -123,19 +124,6 @@ public final class QualityBenchCommand implements Callable<Integer> {
         double[] knn = Evaluation.knn(xtr, ytr, xte, yte, 10, new int[] {200, 20}, 0.07);
         double probe = Evaluation.linearProbe(xtr, ytr, xte, yte, 10, probeEpochs, 1);
         return String.format("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %.2f}", 100 * knn[0], 100 * knn[1], 100 * probe);
-    }
-
-    private static float[][] embed(FrozenEncoder encoder, float[][] rows) {
-        int d = rows[0].length;
-        float[][] out = new float[rows.length][];
-        for (int from = 0; from < rows.length; from += 1024) {
-            int n = Math.min(1024, rows.length - from);
-            float[] flat = new float[n * d];
-            for (int i = 0; i < n; i++) System.arraycopy(rows[from + i], 0, flat, i * d, d);
-            float[][] e = encoder.embed(flat, n);
-            System.arraycopy(e, 0, out, from, n);
-        }
-        return out;
     }
 
     private static float[][] rows(Idx.Tensor t, int n) {

@@ -2,6 +2,7 @@ package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.HealthMetrics;
+import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
@@ -171,7 +172,8 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         float[][] raw = w.rows();
         if (reference != null) inputShift = HealthMetrics.meanShift(raw, reference.rows());
         if (holder.ready() && raw.length >= 2) {
-            m = analyzer.analyze(embed(raw), reference == null ? null : embed(reference.rows()), w.index());
+            FrozenEncoder encoder = holder.encoder();
+            m = analyzer.analyze(encoder.embed(raw), reference == null ? null : encoder.embed(reference.rows()), w.index());
         }
         Long referenceIndex = m == null || m.mmd2() == null ? null : reference.index();
         last = w.toReport(m, holder.version(), referenceIndex, inputShift);
@@ -183,10 +185,4 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         if (reference == null || referencePolicy == DriftReference.PREVIOUS) reference = w;
     }
 
-    private float[][] embed(float[][] rows) {
-        int d = rows[0].length;
-        float[] flat = new float[rows.length * d];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * d, d);
-        return holder.encoder().embed(flat, rows.length);
-    }
 }

@@ -50,15 +50,8 @@ final class ProbeReservoir {
         if (n < 20) return null;
         int classes = 0;
         for (int i = 0; i < n; i++) classes = Math.max(classes, labels[i] + 1);
-        float[][] features = new float[n][];
-        if (encoder == null) {
-            System.arraycopy(values, 0, features, 0, n);
-        } else {
-            int d = values[0].length;
-            float[] flat = new float[n * d];
-            for (int i = 0; i < n; i++) System.arraycopy(values[i], 0, flat, i * d, d);
-            features = encoder.embed(flat, n);
-        }
+        float[][] held = java.util.Arrays.copyOf(values, n);
+        float[][] features = encoder == null ? held : encoder.embed(held);
         int half = n / 2;
         float[][] bank = new float[half][];
         float[][] queries = new float[n - half][];
