@@ -81,7 +81,7 @@ class PipelineITCase {
         ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
         env.execute("contrastream-it");   // bounded: returns when every sample present at start-up is processed
 
-        try (OutputReader reader = new OutputReader(config.kafkaProperties(), "it-embeddings", "it-drift", "it-dead", "it-snapshots", false)) {
+        try (OutputReader reader = new OutputReader(config.kafkaProperties(), "it-embeddings", "it-drift", "it-dead", "it-snapshots")) {
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline
                     && (reader.embeddings() < VALID || reader.deadLetters() < bad || reader.newestSnapshot() == null)) {

@@ -31,7 +31,7 @@ public final class DenseEncoder implements TrainableEncoder {
         if (config.architecture() != EncoderConfig.Architecture.MLP) {
             throw new IllegalArgumentException("DenseEncoder needs an MLP configuration, got " + config.architecture());
         }
-        MultiLayerNetwork net = Encoders.build(config, null, DataType.FLOAT);
+        MultiLayerNetwork net = Encoders.build(config, DataType.FLOAT);
         this.params = net.params();
         this.gradient = Nd4j.zeros(DataType.FLOAT, params.shape());
         int layers = net.getnLayers();

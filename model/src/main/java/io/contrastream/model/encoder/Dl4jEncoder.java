@@ -17,7 +17,7 @@ public final class Dl4jEncoder implements TrainableEncoder {
     private INDArray gradient;
 
     public Dl4jEncoder(EncoderConfig config) {
-        this.net = Encoders.build(config, null, DataType.FLOAT);
+        this.net = Encoders.build(config, DataType.FLOAT);
     }
 
     @Override

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /** Builds encoder + projection-head networks on DL4J; the backbone's last layer is the embedding. */
@@ -18,12 +17,15 @@ public final class Encoders {
 
     private Encoders() {}
 
-    /** A freshly initialised network (backbone + projection head) with the given optimizer. */
-    public static MultiLayerNetwork build(EncoderConfig c, IUpdater updater, DataType dataType) {
+    /**
+     * A freshly initialised network (backbone + projection head). It carries no optimizer: the learner applies its
+     * own to the flat gradient, so DL4J's updater state would only be dead memory.
+     */
+    public static MultiLayerNetwork build(EncoderConfig c, DataType dataType) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .dataType(dataType)
-                .updater(updater == null ? new NoOp() : updater)
+                .updater(new NoOp())
                 .weightInit(WeightInit.RELU)
                 .list();
         int layer = 0;

@@ -15,7 +15,7 @@ public final class FrozenEncoder {
 
     public FrozenEncoder(EncoderConfig config, float[] weights) {
         this.config = config;
-        this.net = Encoders.build(config, null, DataType.FLOAT);
+        this.net = Encoders.build(config, DataType.FLOAT);
         if (weights.length != net.numParams()) {
             throw new IllegalArgumentException("snapshot has " + weights.length + " weights but encoder "
                     + config + " has " + net.numParams());
@@ -26,7 +26,7 @@ public final class FrozenEncoder {
 
     /** A randomly initialised encoder of the given architecture (the baseline any learner must beat). */
     public static FrozenEncoder random(EncoderConfig config) {
-        return new FrozenEncoder(config, Encoders.build(config, null, DataType.FLOAT).params().toFloatVector());
+        return new FrozenEncoder(config, Encoders.build(config, DataType.FLOAT).params().toFloatVector());
     }
 
     /** Embeds n rows given row-major; returns n×embeddingDim. */

@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
 
             DemoReport report = new DemoReport(config, stream, t0);
             try (OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
-                    config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC), false)) {
+                    config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
                 long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
                 long nextPrint = 0;
                 while (System.currentTimeMillis() < deadline) {
@@ -143,7 +143,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    /** Removes a work directory left by an earlier run, so each run starts with a fresh broker. */
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) return;
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -59,7 +59,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Locale.setDefault(Locale.ROOT);
-        if (Files.exists(workDir)) try (var p = Files.walk(workDir)) { p.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); }
+        DemoCommand.deleteRecursively(workDir);
         try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
             JobConfig config = JobConfig.defaults().with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {512})
@@ -153,17 +153,17 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     }
 
     private String memory(KafkaProducer<byte[], byte[]> producer, float[][] pool, int from, double rate) throws Exception {
-        List<String> series = new ArrayList<>();
+        List<long[]> series = new ArrayList<>();
         long end = System.currentTimeMillis() + memoryMinutes * 60_000L;
         int chunk = (int) (rate * 10);
         int sent = from;
         while (System.currentTimeMillis() < end) {
             send(producer, pool, sent, chunk, rate);
             sent += chunk;
-            series.add(Arrays.toString(sampleMemory()));
+            series.add(sampleMemory());
         }
-        return String.format("{\"interval_s\": 10, \"rss_heap_javacpp_mb\": %s, \"rss_mb_start\": %s, \"rss_mb_end\": %s}",
-                series, series.get(0).split(",")[0].substring(1), series.get(series.size() - 1).split(",")[0].substring(1));
+        return String.format("{\"interval_s\": 10, \"rss_heap_javacpp_mb\": %s, \"rss_mb_start\": %d, \"rss_mb_end\": %d}",
+                series.stream().map(Arrays::toString).toList(), series.get(0)[0], series.get(series.size() - 1)[0]);
     }
 
     /** RSS, used heap and JavaCPP physical bytes in MB. */

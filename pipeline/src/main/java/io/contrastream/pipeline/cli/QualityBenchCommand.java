@@ -14,7 +14,6 @@ import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.local.LocalKafka;
 import io.contrastream.pipeline.local.OutputReader;
 import io.contrastream.pipeline.train.Snapshots;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
         int n = limit == null ? train.count() : Math.min(limit, train.count());
         JobConfig config = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.INPUT_SHAPE, train.itemShape());
 
-        if (Files.exists(workDir)) try (var p = Files.walk(workDir)) { p.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); }
+        DemoCommand.deleteRecursively(workDir);
         long start = System.currentTimeMillis();
         Snapshot snapshot;
         try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
@@ -88,7 +87,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
             JobClient job = env.executeAsync("contrastream-bench-quality");
             try (SampleProducer out = new SampleProducer(config.kafkaProperties(), "samples", rate);
                  OutputReader reader = new OutputReader(config.kafkaProperties(), "embeddings", "drift", "dead-letters",
-                         config.get(JobParams.SNAPSHOT_TOPIC), false)) {
+                         config.get(JobParams.SNAPSHOT_TOPIC))) {
                 String name = trainImages.getFileName().toString();
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.itemShape(), train.item(i), ytrain[i]));

@@ -7,7 +7,6 @@ import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +37,10 @@ public final class OutputReader implements AutoCloseable {
     private final Set<String> deadLetterKeys = new HashSet<>();
     private long deadLetters;
     private final List<DriftReport> driftReports = new ArrayList<>();
-    private final Map<String, Embedding> embeddingById = new HashMap<>();
     private EncoderSnapshot newestSnapshot;
-    private final boolean keepVectors;
 
     public OutputReader(Properties clientProperties, String embeddingsTopic, String driftTopic, String deadLetterTopic,
-                        String snapshotTopic, boolean keepVectors) {
+                        String snapshotTopic) {
         AvroCodec.init();
         Properties p = new Properties();
         p.putAll(clientProperties);
@@ -58,7 +55,6 @@ public final class OutputReader implements AutoCloseable {
         this.driftTopic = driftTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.snapshotTopic = snapshotTopic;
-        this.keepVectors = keepVectors;
         List<String> topics = new ArrayList<>(List.of(embeddingsTopic, driftTopic, deadLetterTopic));
         if (snapshotTopic != null && !snapshotTopic.isEmpty()) topics.add(snapshotTopic);
         consumer.subscribe(topics);
@@ -72,7 +68,6 @@ public final class OutputReader implements AutoCloseable {
                 embeddings++;
                 embeddedIds.add(e.getSampleId());
                 embeddingsByVersion.merge(e.getEncoderVersion(), 1L, Long::sum);
-                if (keepVectors) embeddingById.put(e.getSampleId(), e);
             } else if (r.topic().equals(driftTopic)) {
                 driftReports.add(AvroCodec.decode(DriftReport.getDecoder(), r.value()));
             } else if (r.topic().equals(deadLetterTopic)) {
@@ -102,8 +97,6 @@ public final class OutputReader implements AutoCloseable {
     public Map<String, Long> deadLettersByReason() { return deadLettersByReason; }
 
     public List<DriftReport> driftReports() { return driftReports; }
-
-    public Map<String, Embedding> embeddingById() { return embeddingById; }
 
     public EncoderSnapshot newestSnapshot() { return newestSnapshot; }
 

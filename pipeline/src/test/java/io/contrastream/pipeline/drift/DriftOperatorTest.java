@@ -24,7 +24,7 @@ class DriftOperatorTest {
 
     static EncoderSnapshot snapshot(long version, long weightSeed) {
         EncoderConfig c = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {8}, new int[] {16}, 8, 8, 8, weightSeed);
-        float[] w = Encoders.build(c, null, DataType.FLOAT).params().toFloatVector();
+        float[] w = Encoders.build(c, DataType.FLOAT).params().toFloatVector();
         EncoderConfig shared = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {8}, new int[] {16}, 8, 8, 8, 0);
         return Snapshots.toAvro(new Snapshot(version, version, shared, w));
     }

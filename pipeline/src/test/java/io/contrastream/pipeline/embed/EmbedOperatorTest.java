@@ -23,7 +23,7 @@ class EmbedOperatorTest {
 
     static EncoderSnapshot snapshot(long version, long weightSeed) {
         EncoderConfig c = new EncoderConfig(ENCODER.architecture(), ENCODER.inputShape(), ENCODER.hidden(), 4, 4, 4, weightSeed);
-        float[] w = Encoders.build(c, null, DataType.FLOAT).params().toFloatVector();
+        float[] w = Encoders.build(c, DataType.FLOAT).params().toFloatVector();
         return Snapshots.toAvro(new Snapshot(version, version * 10, ENCODER, w));
     }
 
