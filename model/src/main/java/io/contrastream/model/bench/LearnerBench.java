@@ -48,6 +48,16 @@ public final class LearnerBench {
         return 4 * forward + 2 * (2.0 * batch * queue * 128);
     }
 
+    /**
+     * FLOPs of one CNN step, same accounting: per image, conv 3×3 1→32 on 28×28 and 32→64 on 14×14, fc 64·7·7→128,
+     * projection 128→128→128 (the first conv's input gradient is not computed, which this count ignores).
+     */
+    static double cnnFlops(int batch, int queue) {
+        double macs = 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 64 * 7 * 7 * 128 + 128 * 128 + 128 * 128;
+        double forward = 2.0 * batch * macs;
+        return 4 * forward + 2 * (2.0 * batch * queue * 128);
+    }
+
     static void step(String name, int batch, int queue, double seconds) {
         EncoderConfig config = encoder(name);
         MocoLearner learner = new MocoLearner(config, new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
@@ -70,7 +80,8 @@ public final class LearnerBench {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         double perSecond = steps * batch / elapsed;
-        String gflops = name.equals("mlp") ? String.format("%.1f", mlpFlops(batch, queue) * steps / elapsed / 1e9) : "null";
+        double flops = name.equals("mlp") ? mlpFlops(batch, queue) : cnnFlops(batch, queue);
+        String gflops = String.format("%.1f", flops * steps / elapsed / 1e9);
         System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"steps\": %d, "
                 + "\"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s}%n",
                 name, batch, queue, steps, perSecond, 1000 * elapsed / steps, gflops);

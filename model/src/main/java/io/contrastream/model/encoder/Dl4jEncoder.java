@@ -33,6 +33,12 @@ public final class Dl4jEncoder implements TrainableEncoder {
     }
 
     @Override
+    public INDArray embed(INDArray x) {
+        int layer = Encoders.embeddingLayer(net);
+        return net.feedForwardToLayer(layer, x, false).get(layer + 1);
+    }
+
+    @Override
     public void backward(INDArray gradOut) {
         Gradient g = net.backpropGradient(gradOut, LayerWorkspaceMgr.noWorkspaces()).getFirst();
         gradient = g.gradient();

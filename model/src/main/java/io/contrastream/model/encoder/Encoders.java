@@ -30,8 +30,7 @@ public final class Encoders {
                 .list();
         int layer = 0;
         if (c.architecture() == EncoderConfig.Architecture.CNN) {
-            int[] filters = c.hidden().length == 0 ? new int[] {32, 64} : c.hidden();
-            for (int f : filters) {
+            for (int f : convFilters(c)) {
                 // Same-padded 3x3 convolutions halved by 2x2 max pooling: the small CNN of the reference runs.
                 list.layer(layer++, new ConvolutionLayer.Builder(3, 3).nOut(f)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build());
@@ -54,6 +53,16 @@ public final class Encoders {
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         return net;
+    }
+
+    /** The CNN's filters per conv stage: the configured hidden sizes, or the reference runs' 32, 64. */
+    static int[] convFilters(EncoderConfig c) {
+        return c.hidden().length == 0 ? new int[] {32, 64} : c.hidden();
+    }
+
+    /** Number of conv + pool stages of a CNN configuration. */
+    static int convStages(EncoderConfig c) {
+        return convFilters(c).length;
     }
 
     /** Index of the embedding layer (the backbone's last layer): two layers before the projection output. */

@@ -15,6 +15,9 @@ public interface TrainableEncoder {
     /** Inference only: B×D rows in, B×p projections out. */
     INDArray infer(INDArray x);
 
+    /** Inference only: B×D rows in, B×E embeddings (the backbone's output, before the projection head) out. */
+    INDArray embed(INDArray x);
+
     /** Back-propagates ∂L/∂projections (B×p) of the last {@link #forward}; fills {@link #gradient()}. */
     void backward(INDArray gradOut);
 
@@ -24,8 +27,12 @@ public interface TrainableEncoder {
     /** The gradient of the last backward pass, flat (1×P), same layout as {@link #params()}. */
     INDArray gradient();
 
-    /** The right implementation for a configuration: BLAS-direct for MLPs, DL4J layers for CNNs. */
+    /**
+     * The right implementation for a configuration: BLAS-direct for MLPs (ND4J's mmul on other backends); im2col +
+     * sgemm for CNNs on the CPU backend, DL4J's own layers (cuDNN) on others.
+     */
     static TrainableEncoder create(EncoderConfig config) {
-        return config.architecture() == EncoderConfig.Architecture.MLP ? new DenseEncoder(config) : new Dl4jEncoder(config);
+        if (config.architecture() == EncoderConfig.Architecture.MLP) return new DenseEncoder(config);
+        return io.contrastream.model.linalg.Blas.direct() ? new ConvEncoder(config) : new Dl4jEncoder(config);
     }
 }
