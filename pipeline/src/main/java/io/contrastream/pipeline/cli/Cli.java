@@ -3,10 +3,11 @@ package io.contrastream.pipeline.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line of contrastream: {@code demo}, {@code run} and {@code produce}. */
+/** The command line of contrastream: {@code demo}, {@code run}, {@code produce}, {@code evaluate} and the benchmarks. */
 @Command(name = "contrastream", mixinStandardHelpOptions = true, version = "contrastream 0.1.0",
         description = "Streaming contrastive learning: Kafka samples in, embeddings and drift reports out.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, EndToEndBenchCommand.class, QualityBenchCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, EndToEndBenchCommand.class, QualityBenchCommand.class,
+                EvaluateCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec

@@ -30,8 +30,9 @@ final class JobOptions {
     /** The configuration from the options given on the command line, over the given defaults. */
     static JobConfig read(CommandSpec spec, Iterable<Param<?>> params, Map<Param<?>, Object> overriddenDefaults) {
         Map<String, String> text = new LinkedHashMap<>();
+        // Defaults set by the command apply even to params it does not offer as options (e.g. a dataset's shape).
+        overriddenDefaults.forEach((p, v) -> text.put(p.name(), format(p, v)));
         for (Param<?> p : params) {
-            if (overriddenDefaults.containsKey(p)) text.put(p.name(), p.format(overriddenDefaults.get(p)));
             String given = spec.findOption("--" + p.name()).getValue();
             if (given != null) text.put(p.name(), given);
         }
@@ -40,6 +41,11 @@ final class JobOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String format(Param<T> p, Object value) {
+        return p.format((T) value);
     }
 
     static void print(JobConfig config) {

@@ -1,9 +1,5 @@
 package io.contrastream.pipeline.cli;
 
-import io.contrastream.model.data.Idx;
-import io.contrastream.model.encoder.EncoderConfig;
-import io.contrastream.model.encoder.FrozenEncoder;
-import io.contrastream.model.eval.Evaluation;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
@@ -36,7 +32,7 @@ import picocli.CommandLine.Option;
 public final class QualityBenchCommand implements Callable<Integer> {
 
     static final List<Param<?>> PARAMS = DemoCommand.PARAMS;
-    private static final String DATA = "/usr/share/datasets/fashion-mnist/";
+    private static final String DATA = EvaluateCommand.FASHION;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,12 +64,10 @@ public final class QualityBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Locale.setDefault(Locale.ROOT);
-        Idx.Tensor train = Idx.read(trainImages, true);
-        int[] ytrain = labels(Idx.read(trainLabels, false));
-        Idx.Tensor test = Idx.read(testImages, true);
-        int[] ytest = labels(Idx.read(testLabels, false));
-        int n = limit == null ? train.count() : Math.min(limit, train.count());
-        JobConfig config = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.INPUT_SHAPE, train.itemShape());
+        LabelledSplit train = LabelledSplit.readIdx(trainImages, trainLabels);
+        LabelledSplit test = LabelledSplit.readIdx(testImages, testLabels);
+        int n = limit == null ? train.rows().length : Math.min(limit, train.rows().length);
+        JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));   // the data's shape, unless given
 
         DemoCommand.deleteRecursively(workDir);
         long start = System.currentTimeMillis();
@@ -90,7 +84,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
                          config.get(JobParams.SNAPSHOT_TOPIC))) {
                 String name = trainImages.getFileName().toString();
                 for (int i = 0; i < n; i++) {
-                    out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.itemShape(), train.item(i), ytrain[i]));
+                    out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));
                     if (i % 1000 == 0) reader.poll(Duration.ZERO);
                 }
                 out.close();
@@ -105,35 +99,12 @@ public final class QualityBenchCommand implements Callable<Integer> {
             job.cancel().get();
         }
         double wall = (System.currentTimeMillis() - start) / 1000.0;
-        float[][] xtr = rows(train, train.count());
-        float[][] xte = rows(test, test.count());
-        String raw = metrics(xtr, ytrain, xte, ytest);
-        EncoderConfig arch = snapshot.config();
-        FrozenEncoder random = FrozenEncoder.random(arch);
-        String randomMetrics = metrics(random.embed(xtr), ytrain, random.embed(xte), ytest);
-        FrozenEncoder trained = new FrozenEncoder(arch, snapshot.weights());
-        String learned = metrics(trained.embed(xtr), ytrain, trained.embed(xte), ytest);
+        Path saved = workDir.resolve("encoder-snapshot.avro");
+        EvaluateCommand.writeFile(Snapshots.toAvro(snapshot), saved);
+        System.err.println("newest snapshot saved to " + saved + " (contrastream evaluate --snapshot " + saved + ")");
+        String scores = LabelledSplit.evaluate(snapshot, train, test, probeEpochs, 1);
         System.out.printf("{\"samples\": %d, \"wall_seconds\": %.1f, \"samples_per_s\": %.1f, \"arrival_rate\": %s, "
-                + "\"encoder_version\": %d, \"trained\": %s, \"raw_pixels\": %s, \"random_encoder\": %s, \"config\": %s}%n",
-                n, wall, n / wall, rate, snapshot.version(), learned, raw, randomMetrics, arch.toJson());
+                + "\"replay_ratio\": %s, \"evaluation\": %s}%n", n, wall, n / wall, rate, config.get(JobParams.REPLAY_RATIO), scores);
         return 0;
-    }
-
-    private String metrics(float[][] xtr, int[] ytr, float[][] xte, int[] yte) {
-        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, 10, new int[] {200, 20}, 0.07);
-        double probe = Evaluation.linearProbe(xtr, ytr, xte, yte, 10, probeEpochs, 1);
-        return String.format("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %.2f}", 100 * knn[0], 100 * knn[1], 100 * probe);
-    }
-
-    private static float[][] rows(Idx.Tensor t, int n) {
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = t.item(i);
-        return out;
-    }
-
-    private static int[] labels(Idx.Tensor t) {
-        int[] y = new int[t.count()];
-        for (int i = 0; i < y.length; i++) y[i] = (int) t.values()[i];
-        return y;
     }
 }
