@@ -57,6 +57,27 @@ def with_end_to_end(result):
     return result
 
 
+TORCH_VERSION = [None]
+
+
+def step_row(encoder, batch, queue):
+    """Java and PyTorch interleaved, ROUNDS times each, so both see the same machine; medians."""
+    java, torch = [], []
+    for _ in range(ROUNDS):
+        java.append(run_json(java_cmd("step", encoder, batch, queue, SECONDS)))
+        torch.append(run_json(["/usr/bin/python3", os.path.join(ROOT, "bench/learner_step.py"),
+                               encoder, str(batch), str(queue), str(SECONDS)]))
+    TORCH_VERSION[0] = torch[0].get("torch")
+    j = statistics.median(r["samples_per_s"] for r in java)
+    t = statistics.median(r["samples_per_s"] for r in torch)
+    gflops = java[0].get("gflops")
+    row = {"encoder": encoder, "batch": batch, "queue": queue, "java_samples_per_s": round(j, 1),
+           "torch_samples_per_s": round(t, 1), "ratio": round(j / t, 2),
+           "java_gflops": None if gflops is None else round(statistics.median(r["gflops"] for r in java), 1)}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def main():
     if "--e2e-only" in sys.argv:
         path = os.path.join(ROOT, "bench/results/speed.json")
@@ -64,27 +85,26 @@ def main():
         json.dump(result, open(path, "w"), indent=2)
         write_markdown(result)
         return 0
-    steps = []
-    for encoder, batch, queue in CONFIGS:
-        java, torch = [], []
-        for _ in range(ROUNDS):   # interleaved, so both see the same machine
-            java.append(run_json(java_cmd("step", encoder, batch, queue, SECONDS)))
-            torch.append(run_json(["/usr/bin/python3", os.path.join(ROOT, "bench/learner_step.py"),
-                                   encoder, str(batch), str(queue), str(SECONDS)]))
-        j = statistics.median(r["samples_per_s"] for r in java)
-        t = statistics.median(r["samples_per_s"] for r in torch)
-        gflops = java[0].get("gflops")
-        row = {"encoder": encoder, "batch": batch, "queue": queue, "java_samples_per_s": round(j, 1),
-               "torch_samples_per_s": round(t, 1), "ratio": round(j / t, 2),
-               "java_gflops": None if gflops is None else round(statistics.median(r["gflops"] for r in java), 1)}
-        print(json.dumps(row), flush=True)
-        steps.append(row)
+    # BENCH_ONLY=cnn (or mlp) re-measures only that encoder's rows and keeps the rest of speed.json as it was.
+    only = os.environ.get("BENCH_ONLY")
+    path = os.path.join(ROOT, "bench/results/speed.json")
+    if only:
+        result = json.load(open(path))
+        fresh = [step_row(*c) for c in CONFIGS if c[0] == only]
+        keyed = {(r["encoder"], r["batch"], r["queue"]): r for r in result["learner_step"] + fresh}
+        result["learner_step"] = [keyed[c] for c in CONFIGS if c in keyed]
+        result.setdefault("partial_updates", []).append(
+            {"encoder": only, "date": date.today().isoformat(), "command": f"BENCH_ONLY={only} bench/speed"})
+        json.dump(result, open(path, "w"), indent=2)
+        write_markdown(result)
+        return 0
+    steps = [step_row(*c) for c in CONFIGS]
     gemm = run_json(java_cmd("gemm", 1024, SECONDS))
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "date": date.today().isoformat(),
         "command": "bench/speed",
-        "torch": torch[0].get("torch"),
+        "torch": TORCH_VERSION[0],
         "learner_step": steps,
         "gemm_gflops": gemm["nd4j_mmul_gflops"],
         "openblas_sgemm_gflops": gemm["openblas_sgemm_gflops"],
@@ -109,6 +129,8 @@ def write_markdown(r):
     for s in r["learner_step"]:
         lines.append(f"| {s['encoder']} | {s['batch']} | {s['queue']} | {s['java_samples_per_s']:,.0f} | "
                      f"{s['torch_samples_per_s']:,.0f} | {s['ratio']:.2f} | {s['java_gflops'] if s['java_gflops'] else 'n/a'} |")
+    for u in r.get("partial_updates", []):
+        lines += ["", f"The {u['encoder']} rows were re-measured on {u['date']} with `{u['command']}` (same interleaving)."]
     lines += ["", f"Matrix-multiply ceiling (1024³, fp32): ND4J `mmul` {r['gemm_gflops']} GFLOP/s, OpenBLAS `sgemm` "
               f"called directly {r['openblas_sgemm_gflops']} GFLOP/s."]
     e = r.get("end_to_end")

@@ -17,6 +17,7 @@ public final class Metrics {
     public static final String LEARNER_QUEUE_FILL = "contrastream_learner_queue_fill";
     public static final String LEARNER_SAMPLES_PER_SECOND = "contrastream_learner_samples_per_second";
     public static final String LEARNER_SKIPPED_STEPS = "contrastream_learner_skipped_steps";
+    public static final String LEARNER_GRADIENT_NORM = "contrastream_learner_gradient_norm";
 
     public static final String EMBED_EMBEDDINGS = "contrastream_embed_embeddings";
     public static final String EMBED_ENCODER_VERSION = "contrastream_embed_encoder_version";

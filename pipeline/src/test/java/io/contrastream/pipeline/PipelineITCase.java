@@ -111,6 +111,59 @@ class PipelineITCase {
         assertDashboardQueriesOnlyRegisteredMetrics();
     }
 
+    /** 10,400 hostile records among 2,000 valid ones: every hostile one is dead-lettered, every valid one embedded. */
+    @Test
+    void hostileInputIsDeadLetteredAndTheValidStreamStillFlows() throws Exception {
+        int valid = 2000;
+        int hostile = 10_400;
+        JobConfig config = JobConfig.defaults()
+                .with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                .with(JobParams.SAMPLES_TOPIC, "h-samples").with(JobParams.EMBEDDINGS_TOPIC, "h-embeddings")
+                .with(JobParams.DRIFT_TOPIC, "h-drift").with(JobParams.DEAD_LETTER_TOPIC, "h-dead")
+                .with(JobParams.SNAPSHOT_TOPIC, "h-snapshots").with(JobParams.GROUP_ID, "h-" + System.nanoTime())
+                .with(JobParams.BOUNDED, true)
+                .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
+                .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
+                .with(JobParams.BATCH_SIZE, 64).with(JobParams.QUEUE_SIZE, 256)
+                .with(JobParams.DRIFT_WINDOW, 500).with(JobParams.DRIFT_PERMUTATIONS, 20)
+                .with(JobParams.CHECKPOINT_INTERVAL_MS, 1000L);
+        kafka.createTopics(Map.of("h-samples", 2, "h-embeddings", 2, "h-drift", 1, "h-dead", 1), Map.of());
+        kafka.createTopics(Map.of("h-snapshots", 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
+        Set<String> validIds = new HashSet<>();
+        SyntheticStream stream = new SyntheticStream(DIM, 4, -1, 13);
+        try (SampleProducer out = new SampleProducer(config.kafkaProperties(), "h-samples", 0)) {
+            for (int i = 0, h = 0; i < valid; i++) {
+                SyntheticStream.Example e = stream.example(i);
+                out.send(SampleProducer.sample(e.id(), 1000 + i, new int[] {DIM}, e.values(), e.label()));
+                validIds.add(e.id());
+                for (int j = 0; j < hostile / valid + (i < hostile % valid ? 1 : 0); j++, h++) {
+                    out.sendBytes("hostile-" + h, BadRecords.hostile(h, new int[] {DIM}, 13));
+                }
+            }
+        }
+        StreamExecutionEnvironment env = Environments.local(config, 2);
+        ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
+        long start = System.nanoTime();
+        env.execute("contrastream-hostile-it");
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        try (OutputReader reader = new OutputReader(config.kafkaProperties(), "h-embeddings", "h-drift", "h-dead", null)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && (reader.embeddings() < valid || reader.deadLetters() < hostile)) {
+                reader.poll(Duration.ofMillis(500));
+            }
+            for (int i = 0; i < 4; i++) reader.poll(Duration.ofMillis(250));
+            System.out.printf("hostile input: %d valid + %d hostile records in %.1f s (job run, start-up included); out: %d embeddings, "
+                    + "%d dead letters by reason %s%n", valid, hostile, seconds, reader.embeddings(), reader.deadLetters(), reader.deadLettersByReason());
+            assertEquals(valid, reader.embeddings());
+            assertEquals(validIds, reader.embeddedIds());
+            assertEquals(hostile, reader.deadLetters(), "one dead letter per hostile record");
+            assertEquals(hostile, reader.deadLetterKeys().size());
+            assertEquals(Set.of("BAD_ID", "BAD_LABEL", "EMPTY", "NON_FINITE", "UNDECODABLE", "UNKNOWN_SCHEMA", "WRONG_SHAPE"),
+                    reader.deadLettersByReason().keySet());
+        }
+    }
+
     /** Every metric the Grafana dashboard queries must be one the job really registered in this run. */
     private static void assertDashboardQueriesOnlyRegisteredMetrics() throws Exception {
         String dashboard = Files.readString(Path.of("..", "deploy", "grafana", "dashboards", "contrastream.json"));

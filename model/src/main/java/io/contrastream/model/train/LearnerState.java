@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5331;   // "CLS1"
+    private static final int MAGIC = 0x434C5332;   // "CLS2": CLS1 + the divergence guard's gradient scale
+    private static final int MAGIC_V1 = 0x434C5331;
 
     private LearnerState() {}
 
@@ -32,6 +33,7 @@ public final class LearnerState {
             out.writeInt(learner.config().queueSize());
             out.writeLong(learner.step());
             out.writeLong(learner.skippedSteps());
+            out.writeDouble(learner.guard().scale());
             writeArray(out, learner.queryParams());
             writeArray(out, learner.keyParams());
             INDArray updater = learner.updaterState();
@@ -49,7 +51,8 @@ public final class LearnerState {
     /** Restores a state saved by {@link #save} into a learner built with the same configuration. */
     public static void restore(MocoLearner learner, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            if (in.readInt() != MAGIC) throw new IllegalStateException("not a contrastream learner state");
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
             EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
             if (!saved.equals(learner.encoderConfig())) {
                 throw new IllegalStateException("learner state was written for encoder " + saved
@@ -62,6 +65,7 @@ public final class LearnerState {
             }
             long step = in.readLong();
             long skipped = in.readLong();
+            double gradientScale = magic == MAGIC ? in.readDouble() : 0;   // 0: the guard re-learns its scale
             assign(learner.queryParams(), readFloats(in), "query encoder");
             assign(learner.keyParams(), readFloats(in), "key encoder");
             float[] updater = readFloats(in);
@@ -71,7 +75,7 @@ public final class LearnerState {
             float[] keys = readFloats(in);
             NegativeQueue q = learner.queue();
             learner.queue().restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size);
-            learner.restoreCounters(step, skipped);
+            learner.restoreCounters(step, skipped, gradientScale);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt learner state", e);
         }

@@ -29,6 +29,7 @@ public final class MocoLearner {
     private final INDArray[] inputs = new INDArray[2];
     private long step;
     private long skippedSteps;
+    private final DivergenceGuard guard = new DivergenceGuard();
 
     public MocoLearner(EncoderConfig encoder, LearnerConfig config) {
         this.encoder = encoder;
@@ -60,21 +61,26 @@ public final class MocoLearner {
         normalizeRows(k);                                                         // B×p: unit keys
 
         InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature());
-        if (!Double.isFinite(r.loss())) {
-            // Divergence guard: keep the last good weights and do not poison the queue.
-            skippedSteps++;
-            return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), true);
-        }
+        if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
         query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
-        INDArray update = query.gradient();
-        updater.applyUpdater(update, (int) step, 0);                              // P: Adam/Nesterov step, in place
-        query.params().subi(update);                                              // θ_q ← θ_q − update
+        INDArray grad = query.gradient();
+        double norm = grad.norm2Number().doubleValue();
+        if (!guard.accept(norm)) return skip(b, r, norm);                         // a spike: keep the last good weights
+        if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);   // P: g + λθ (L2)
+        updater.applyUpdater(grad, (int) step, 0);                                // P: Adam/Nesterov step, in place
+        query.params().subi(grad);                                                // θ_q ← θ_q − update
         float m = (float) config.momentum();
         Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
         Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
         queue.enqueue(k);                                                         // K×p: newest keys replace oldest
         step++;
-        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), false);
+        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, false);
+    }
+
+    /** A skipped step: weights, optimizer and queue untouched (the divergence guard). */
+    private StepStats skip(int b, InfoNce.Result r, double norm) {
+        skippedSteps++;
+        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, true);
     }
 
     /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */
@@ -120,8 +126,11 @@ public final class MocoLearner {
     /** The optimizer's state (e.g. Adam's moments), or null for a stateless optimizer. */
     INDArray updaterState() { return updaterState; }
 
-    void restoreCounters(long step, long skippedSteps) {
+    public DivergenceGuard guard() { return guard; }
+
+    void restoreCounters(long step, long skippedSteps, double gradientScale) {
         this.step = step;
         this.skippedSteps = skippedSteps;
+        guard.restore(gradientScale, gradientScale > 0 ? step : 0);   // accepted steps = steps taken
     }
 }

@@ -2,7 +2,11 @@ package io.contrastream.model.train;
 
 import java.io.Serializable;
 
-/** What one learner step measured; {@code skipped} steps (non-finite loss) left the weights unchanged. */
+/**
+ * What one learner step measured; {@code skipped} steps (non-finite loss or gradient, or a gradient-norm spike) left
+ * the weights unchanged. {@code gradientNorm} is the L2 norm of the query encoder's gradient (NaN when the loss was
+ * not finite).
+ */
 public record StepStats(
         long step,
         int batchSize,
@@ -10,6 +14,7 @@ public record StepStats(
         double positiveCosine,
         double negativeCosine,
         double queueFill,
+        double gradientNorm,
         boolean skipped) implements Serializable {
 
     /** Wang & Isola (2020) alignment of the pair, from the positive cosine of unit vectors: |q−k|² = 2 − 2cos. */

@@ -87,4 +87,31 @@ class MocoLearnerTest {
         assertArrayEquals(before, learner.snapshot(0).weights());
         assertEquals(8, learner.queue().size(), "a skipped step enqueues nothing");
     }
+
+    @Test
+    void theGuardScaleTravelsWithTheSavedState() {
+        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        for (int i = 0; i < 4; i++) a.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
+        MocoLearner b = new MocoLearner(MLP, CONFIG);
+        LearnerState.restore(b, LearnerState.save(a));
+        assertTrue(a.guard().scale() > 0);
+        assertEquals(a.guard().scale(), b.guard().scale(), 0.0);
+        assertEquals(a.guard().accepted(), b.guard().accepted());
+    }
+
+    @Test
+    void weightDecayShrinksTheWeights() {
+        LearnerConfig decaying = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.SGD, 0.1, 0.5);
+        LearnerConfig plain = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.SGD, 0.1, 0);
+        MocoLearner a = new MocoLearner(MLP, decaying);
+        MocoLearner b = new MocoLearner(MLP, plain);
+        for (int i = 0; i < 3; i++) {
+            a.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
+            b.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
+        }
+        double na = 0, nb = 0;
+        for (float w : a.snapshot(0).weights()) na += w * w;
+        for (float w : b.snapshot(0).weights()) nb += w * w;
+        assertTrue(na < 0.9 * nb, "L2 decay: |θ|² " + na + " vs " + nb);
+    }
 }

@@ -65,7 +65,7 @@ public final class JobConfig implements Serializable {
 
     public LearnerConfig learnerConfig() {
         return new LearnerConfig(get(JobParams.QUEUE_SIZE), get(JobParams.TEMPERATURE), get(JobParams.MOMENTUM),
-                get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), 0.0);
+                get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), get(JobParams.WEIGHT_DECAY));
     }
 
     /** The extra Kafka client properties ({@code k=v;k=v}) plus the bootstrap servers, for every client the job creates. */

@@ -57,6 +57,7 @@ public final class JobParams {
     public static final Param<Double> MOMENTUM = doubleParam("momentum", "Key-encoder EMA momentum m", 0.99, 0.0, false, 0.99999);
     public static final Param<LearnerConfig.Optimizer> OPTIMIZER = enumParam("optimizer", "Query-encoder optimizer", LearnerConfig.Optimizer.ADAM, LearnerConfig.Optimizer.class);
     public static final Param<Double> LEARNING_RATE = doubleParam("learning-rate", "Optimizer learning rate", 1e-3, 0.0, true, 10.0);
+    public static final Param<Double> WEIGHT_DECAY = doubleParam("weight-decay", "L2 weight decay added to the query encoder's gradient (MoCo uses 1e-4 with SGD)", 0.0, 0.0, false, 1.0);
     public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Extra learner steps on replayed samples per stream batch (0 = off; fractions are drawn)", 0.0, 0.0, false, 64.0);
     public static final Param<Integer> REPLAY_CAPACITY = intParam("replay-capacity", "Raw samples in the learner's replay reservoir", 4096, 1, 1_000_000);
     public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
@@ -84,7 +85,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

@@ -14,6 +14,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Builds the job's Kafka source and sinks from its configuration; every client gets the same extra properties. */
@@ -25,6 +26,11 @@ public final class KafkaIo {
     private KafkaIo() {}
 
     public static KafkaSource<RawRecord> source(JobConfig c) {
+        return source(c, new RawRecordDeserializer());
+    }
+
+    /** The samples source with another deserializer (the failure tests wrap the default one). */
+    public static KafkaSource<RawRecord> source(JobConfig c, KafkaRecordDeserializationSchema<RawRecord> deserializer) {
         OffsetsInitializer start = OffsetsInitializer.committedOffsets(
                 c.get(JobParams.START_FROM) == JobParams.StartFrom.EARLIEST ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
         var builder = KafkaSource.<RawRecord>builder()
@@ -32,7 +38,7 @@ public final class KafkaIo {
                 .setTopics(c.get(JobParams.SAMPLES_TOPIC))
                 .setGroupId(c.get(JobParams.GROUP_ID))
                 .setStartingOffsets(start)
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (c.get(JobParams.BOUNDED)) builder.setBounded(OffsetsInitializer.latest());
         return builder.build();

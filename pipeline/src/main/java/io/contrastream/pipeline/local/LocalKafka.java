@@ -23,7 +23,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class LocalKafka implements AutoCloseable {
 
-    private final Process process;
+    private volatile Process process;
     private final String bootstrap;
     private final Path dir;
 
@@ -143,6 +143,17 @@ public final class LocalKafka implements AutoCloseable {
     /** The broker process, e.g. to kill it in a failure test. */
     public Process process() {
         return process;
+    }
+
+    /**
+     * Kills the broker (SIGKILL, as a crash would), starts it again on the same ports and data, and waits until it
+     * answers: a broker outage for failure tests.
+     */
+    public void restart() throws IOException, InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        process = java(dir, dir.resolve("log4j2.properties"), "kafka.Kafka", dir.resolve("server.properties").toString())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile())).start();
+        awaitReady(Duration.ofSeconds(90));
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class OutputReader implements AutoCloseable {
     private long deadLetters;
     private final List<DriftReport> driftReports = new ArrayList<>();
     private EncoderSnapshot newestSnapshot;
+    private final List<Long> snapshotVersions = new ArrayList<>();
 
     public OutputReader(Properties clientProperties, String embeddingsTopic, String driftTopic, String deadLetterTopic,
                         String snapshotTopic) {
@@ -77,6 +78,7 @@ public final class OutputReader implements AutoCloseable {
                 deadLettersByReason.merge(d.getReason(), 1L, Long::sum);
             } else if (r.topic().equals(snapshotTopic)) {
                 EncoderSnapshot s = AvroCodec.decode(EncoderSnapshot.getDecoder(), r.value());
+                snapshotVersions.add(s.getVersion());
                 if (newestSnapshot == null || s.getVersion() > newestSnapshot.getVersion()) newestSnapshot = s;
             }
         }
@@ -99,6 +101,9 @@ public final class OutputReader implements AutoCloseable {
     public List<DriftReport> driftReports() { return driftReports; }
 
     public EncoderSnapshot newestSnapshot() { return newestSnapshot; }
+
+    /** The version of every snapshot record read, in topic order (one partition): a gap or repeat is a bug. */
+    public List<Long> snapshotVersions() { return snapshotVersions; }
 
     @Override
     public void close() {

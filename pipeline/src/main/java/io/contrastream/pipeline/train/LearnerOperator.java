@@ -1,15 +1,14 @@
 package io.contrastream.pipeline.train;
 
+import io.contrastream.model.augment.AugmentConfig;
+import io.contrastream.model.augment.Augmenter;
+import io.contrastream.model.augment.Augmenters;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
 import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.OnlineTrainer;
 import io.contrastream.model.train.ReplayBuffer;
-import io.contrastream.model.augment.AugmentConfig;
-import io.contrastream.model.augment.Augmenter;
-import io.contrastream.model.augment.Augmenters;
-import io.contrastream.model.augment.ViewPair;
-import java.util.SplittableRandom;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
@@ -59,12 +58,13 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient long version;
     private transient long snapshotStep;
     private transient double lastLoss = Double.NaN;
+    private transient double lastGradientNorm = Double.NaN;
     private transient Meter samples;
     private transient ListState<byte[]> learnerState;
     private transient ListState<Long> versionState;
     private transient ReplayBuffer replayBuffer;
     private transient ListState<byte[]> replayState;
-    private transient Augmenter augmenter;
+    private transient OnlineTrainer trainer;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
@@ -89,7 +89,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         replayState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("replay", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         for (byte[] r : replayState.get()) replayBuffer.restore(r);
-        augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
+        Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
+        trainer = new OnlineTrainer(learner, replay.ratio(), replayBuffer, augmenter, replay.seed());
         Iterator<byte[]> saved = learnerState.get().iterator();
         if (saved.hasNext()) {
             LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
@@ -108,44 +109,24 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         metrics.gauge(Metrics.LEARNER_ENCODER_VERSION, () -> version);
         metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue().fill());
         metrics.gauge(Metrics.LEARNER_SKIPPED_STEPS, () -> learner.skippedSteps());
+        metrics.gauge(Metrics.LEARNER_GRADIENT_NORM, () -> lastGradientNorm);
         samples = metrics.meter(Metrics.LEARNER_SAMPLES_PER_SECOND, new MeterView(10));
     }
 
     @Override
     public void processElement(StreamRecord<PairBatch> element) {
         PairBatch b = element.getValue();
-        train(b.first, b.second, b.size);
+        trainer.onBatch(b.first, b.second, b.raw, b.size, this::afterStep);
         samples.markEvent(b.size);
-        if (replay.ratio() > 0 && b.raw != null) {
-            replayBuffer.add(b.raw, b.size);
-            double r = replay.ratio();
-            // The replay draws are seeded by the step, so a restored learner replays what the original would have.
-            SplittableRandom rng = new SplittableRandom(replay.seed() ^ (learner.step() * 0x9E3779B97F4A7C15L));
-            int extra = (int) r + (rng.nextDouble() < r - Math.floor(r) ? 1 : 0);
-            for (int i = 0; i < extra; i++) replayStep(b.size, rng);
-        }
     }
 
-    private void train(float[] first, float[] second, int n) {
-        StepStats stats = learner.step(first, second, n);
-        if (!stats.skipped()) lastLoss = stats.loss();
+    private void afterStep(StepStats stats) {
+        if (!stats.skipped()) {
+            lastLoss = stats.loss();
+            lastGradientNorm = stats.gradientNorm();
+        }
         output.collect(STEP_STATS, new StreamRecord<>(stats));
         if (learner.step() - snapshotStep >= snapshotEvery) publish();
-    }
-
-    /** One step on a batch drawn from the replay buffer, with fresh views. */
-    private void replayStep(int n, SplittableRandom rng) {
-        int d = encoderConfig.inputSize();
-        float[] raw = replayBuffer.sample(n, rng);
-        float[] first = new float[n * d];
-        float[] second = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            float[] x = java.util.Arrays.copyOfRange(raw, i * d, (i + 1) * d);
-            ViewPair pair = Augmenters.twoViews(augmenter, x, rng.split());
-            System.arraycopy(pair.first(), 0, first, i * d, d);
-            System.arraycopy(pair.second(), 0, second, i * d, d);
-        }
-        train(first, second, n);
     }
 
     @Override

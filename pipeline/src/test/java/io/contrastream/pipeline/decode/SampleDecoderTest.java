@@ -72,4 +72,22 @@ class SampleDecoderTest {
         byte[] bytes = AvroCodec.encode(SampleProducer.sample("a", 0, SHAPE, new float[] {1, 2, 3, 4}, -3));
         assertEquals(Rejection.Reason.BAD_LABEL, reasonOf(decoder, bytes));
     }
+
+    @Test
+    void everyHostileRecordIsRejectedWithTheReasonOfItsKind() {
+        SampleDecoder d = new SampleDecoder(new int[] {16});
+        java.util.Map<String, java.util.Set<Rejection.Reason>> reasons = new java.util.TreeMap<>();
+        int n = 13_000;
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = BadRecords.hostile(i, new int[] {16}, 5);
+            String kind = BadRecords.HOSTILE_KINDS.get(i % BadRecords.HOSTILE_KINDS.size());
+            reasons.computeIfAbsent(kind, k -> java.util.EnumSet.noneOf(Rejection.Reason.class)).add(reasonOf(d, bytes));
+        }
+        assertEquals(java.util.Set.of(Rejection.Reason.NON_FINITE), reasons.get("minus-inf"));
+        assertEquals(java.util.Set.of(Rejection.Reason.UNKNOWN_SCHEMA), reasons.get("bit-flipped-fingerprint"));
+        assertEquals(java.util.Set.of(Rejection.Reason.UNDECODABLE), reasons.get("huge-length"));
+        assertEquals(java.util.Set.of(Rejection.Reason.BAD_LABEL), reasons.get("negative-label"));
+        assertEquals(java.util.Set.of(Rejection.Reason.BAD_ID), reasons.get("empty-id"));
+        assertEquals(BadRecords.HOSTILE_KINDS.size(), reasons.size());
+    }
 }

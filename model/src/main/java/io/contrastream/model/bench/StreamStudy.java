@@ -1,0 +1,108 @@
+package io.contrastream.model.bench;
+
+import io.contrastream.model.augment.AugmentConfig;
+import io.contrastream.model.augment.Augmenter;
+import io.contrastream.model.augment.Augmenters;
+import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.data.Idx;
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.eval.Evaluation;
+import io.contrastream.model.train.LearnerConfig;
+import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.OnlineTrainer;
+import io.contrastream.model.train.ReplayBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One pass of a labelled IDX train split, in file order, through the learner exactly as the job trains it (same
+ * augmentation seeding, {@link OnlineTrainer} with replay), without Kafka or Flink, then kNN-200 / kNN-20 (and
+ * optionally the linear probe) on the test split. It isolates the learner's sensitivity to its knobs from the
+ * pipeline: {@code StreamStudy key=value ...}, keys as in {@link #DEFAULTS}. Prints one JSON line.
+ */
+public final class StreamStudy {
+
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("data", "/usr/share/datasets/fashion-mnist/"), Map.entry("arch", "cnn"), Map.entry("hidden", "32,64"),
+            Map.entry("embedding", "128"), Map.entry("projection", "128"), Map.entry("batch", "256"),
+            Map.entry("queue", "4096"), Map.entry("tau", "0.2"), Map.entry("m", "0.99"), Map.entry("lr", "1e-3"),
+            Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
+            Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"));
+
+    private StreamStudy() {}
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        Map<String, String> a = new LinkedHashMap<>(DEFAULTS);
+        for (String kv : args) {
+            String[] p = kv.split("=", 2);
+            if (p.length != 2 || !DEFAULTS.containsKey(p[0])) throw new IllegalArgumentException("unknown argument " + kv + "; keys: " + DEFAULTS.keySet());
+            a.put(p[0], p[1]);
+        }
+        Path dir = Path.of(a.get("data"));
+        Idx.Tensor train = Idx.read(dir.resolve("train-images-idx3-ubyte.gz"), true);
+        Idx.Tensor trainLabels = Idx.read(dir.resolve("train-labels-idx1-ubyte.gz"), false);
+        Idx.Tensor test = Idx.read(dir.resolve("t10k-images-idx3-ubyte.gz"), true);
+        Idx.Tensor testLabels = Idx.read(dir.resolve("t10k-labels-idx1-ubyte.gz"), false);
+        long seed = Long.parseLong(a.get("seed"));
+        int[] hidden = java.util.Arrays.stream(a.get("hidden").split(",")).mapToInt(Integer::parseInt).toArray();
+        EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.valueOf(a.get("arch").toUpperCase()),
+                a.get("arch").equals("cnn") ? train.itemShape() : new int[] {train.itemShape()[0] * train.itemShape()[1] * train.itemShape()[2]},
+                hidden, Integer.parseInt(a.get("embedding")), Integer.parseInt(a.get("projection")),
+                Integer.parseInt(a.get("projection")), seed);
+        LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
+                Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0);
+        Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults().withStrength(Double.parseDouble(a.get("strength"))));
+        OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
+                new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
+
+        int batch = Integer.parseInt(a.get("batch"));
+        int n = Math.min(Integer.parseInt(a.get("limit")), train.count());
+        int d = encoder.inputSize();
+        float[] first = new float[batch * d];
+        float[] second = new float[batch * d];
+        float[] raw = new float[batch * d];
+        long start = System.nanoTime();
+        double[] lastLoss = {Double.NaN};
+        for (int from = 0; from + batch <= n; from += batch) {   // a trailing partial batch is left out, as a timeout would
+            for (int i = 0; i < batch; i++) {
+                float[] x = train.item(from + i);
+                ViewPair pair = Augmenters.twoViews(augmenter, x, Augmenters.rngFor(seed, "train:" + (from + i)));
+                System.arraycopy(pair.first(), 0, first, i * d, d);
+                System.arraycopy(pair.second(), 0, second, i * d, d);
+                System.arraycopy(x, 0, raw, i * d, d);
+            }
+            trainer.onBatch(first, second, raw, batch, s -> lastLoss[0] = s.loss());
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        FrozenEncoder frozen = new FrozenEncoder(encoder, trainer.learner().snapshot(1).weights());
+        float[][] xtr = frozen.embed(rows(train));
+        float[][] xte = frozen.embed(rows(test));
+        int[] ytr = labels(trainLabels);
+        int[] yte = labels(testLabels);
+        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, 10, new int[] {200, 20}, 0.07);
+        String probe = Boolean.parseBoolean(a.get("probe"))
+                ? String.format("%.2f", 100 * Evaluation.linearProbe(xtr, ytr, xte, yte, 10, 30, 1)) : "null";
+        StringBuilder knobs = new StringBuilder();
+        a.forEach((k, v) -> knobs.append(knobs.length() == 0 ? "" : ", ").append('"').append(k).append("\": \"").append(v).append('"'));
+        System.out.printf("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %s, \"steps\": %d, \"skipped\": %d, "
+                        + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"samples\": %d, \"args\": {%s}}%n",
+                100 * knn[0], 100 * knn[1], probe, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
+                trainSeconds, n, knobs);
+    }
+
+    private static float[][] rows(Idx.Tensor t) {
+        float[][] out = new float[t.count()][];
+        for (int i = 0; i < out.length; i++) out[i] = t.item(i);
+        return out;
+    }
+
+    private static int[] labels(Idx.Tensor t) {
+        int[] y = new int[t.count()];
+        for (int i = 0; i < y.length; i++) y[i] = (int) t.values()[i];
+        return y;
+    }
+}

@@ -1,0 +1,64 @@
+package io.contrastream.model.train;
+
+import io.contrastream.model.augment.Augmenter;
+import io.contrastream.model.augment.Augmenters;
+import io.contrastream.model.augment.ViewPair;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The learner as a stream drives it: one step per stream batch, then {@code ratio} more steps on batches drawn from a
+ * reservoir of past raw samples, each re-augmented (fractional ratios are drawn). This spends the capacity a slow
+ * stream leaves idle while the stream itself is still read once. Used by the Flink learner operator and the offline
+ * studies alike, so both train identically.
+ */
+public final class OnlineTrainer {
+
+    private final MocoLearner learner;
+    private final double ratio;
+    private final ReplayBuffer replay;
+    private final Augmenter augmenter;
+    private final long seed;
+
+    public OnlineTrainer(MocoLearner learner, double ratio, ReplayBuffer replay, Augmenter augmenter, long seed) {
+        if (!(ratio >= 0)) throw new IllegalArgumentException("replay ratio must be >= 0, got " + ratio);
+        this.learner = learner;
+        this.ratio = ratio;
+        this.replay = replay;
+        this.augmenter = augmenter;
+        this.seed = seed;
+    }
+
+    /**
+     * Trains on one stream batch of n positive pairs ({@code raw}: the unaugmented samples, for the replay reservoir,
+     * may be null) and then on the replayed batches; each step's statistics go to {@code onStep}.
+     */
+    public void onBatch(float[] first, float[] second, float[] raw, int n, Consumer<StepStats> onStep) {
+        onStep.accept(learner.step(first, second, n));
+        if (ratio == 0 || raw == null) return;
+        replay.add(raw, n);
+        // Seeded by the step, so a learner restored from a checkpoint replays what the original would have.
+        SplittableRandom rng = new SplittableRandom(seed ^ (learner.step() * 0x9E3779B97F4A7C15L));
+        int extra = (int) ratio + (rng.nextDouble() < ratio - Math.floor(ratio) ? 1 : 0);
+        for (int i = 0; i < extra; i++) onStep.accept(replayStep(n, rng));
+    }
+
+    /** One step on a batch drawn from the replay reservoir, with fresh views. */
+    private StepStats replayStep(int n, SplittableRandom rng) {
+        int d = learner.encoderConfig().inputSize();
+        float[] raw = replay.sample(n, rng);
+        float[] first = new float[n * d];
+        float[] second = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            ViewPair pair = Augmenters.twoViews(augmenter, Arrays.copyOfRange(raw, i * d, (i + 1) * d), rng.split());
+            System.arraycopy(pair.first(), 0, first, i * d, d);
+            System.arraycopy(pair.second(), 0, second, i * d, d);
+        }
+        return learner.step(first, second, n);
+    }
+
+    public MocoLearner learner() { return learner; }
+
+    public ReplayBuffer replay() { return replay; }
+}
