@@ -75,14 +75,20 @@ public final class JobConfig implements Serializable {
         return p;
     }
 
-    /** Parses {@code k=v;k=v}; values may contain '=' (e.g. JAAS configurations). */
+    /**
+     * Parses {@code k=v;k=v}; values may contain '=' (e.g. JAAS configurations). Since ';' separates entries, a JAAS
+     * configuration's closing ';' is added back here.
+     */
     public static Properties parseKafkaProperties(String text) {
         Properties p = new Properties();
         for (String kv : text.split(";")) {
             if (kv.isBlank()) continue;
             int eq = kv.indexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("--kafka-properties: expected k=v;k=v, got an entry without '='");
-            p.setProperty(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            String key = kv.substring(0, eq).trim();
+            String value = kv.substring(eq + 1).trim();
+            if (key.endsWith("jaas.config") && !value.endsWith(";")) value += ";";
+            p.setProperty(key, value);
         }
         return p;
     }

@@ -26,26 +26,51 @@ public final class LocalKafka implements AutoCloseable {
     private volatile Process process;
     private final String bootstrap;
     private final Path dir;
+    private final Properties clientSecurity;
 
-    private LocalKafka(Process process, String bootstrap, Path dir) {
+    private LocalKafka(Process process, String bootstrap, Path dir, Properties clientSecurity) {
         this.process = process;
         this.bootstrap = bootstrap;
         this.dir = dir;
+        this.clientSecurity = clientSecurity;
     }
 
     /** Formats storage under {@code dir}, starts the broker and waits until it answers (at most 90 s). */
     public static LocalKafka start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, but when {@code user} is given the client listener requires SASL/PLAIN authentication
+     * as that user with that password (for tests that security settings reach every client).
+     */
+    public static LocalKafka start(Path dir, String user, String password) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = freePort();
         int controllerPort = freePort();
+        boolean sasl = user != null;
+        String listener = sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
+        Properties clientSecurity = new Properties();
+        List<String> security = new ArrayList<>();
+        if (sasl) {
+            String module = "org.apache.kafka.common.security.plain.PlainLoginModule required ";
+            security.addAll(List.of("inter.broker.listener.name=SASL_PLAINTEXT", "sasl.enabled.mechanisms=PLAIN",
+                    "sasl.mechanism.inter.broker.protocol=PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + module + "username=\"" + user + "\" password=\""
+                            + password + "\" user_" + user + "=\"" + password + "\";"));
+            clientSecurity.setProperty("security.protocol", "SASL_PLAINTEXT");
+            clientSecurity.setProperty("sasl.mechanism", "PLAIN");
+            clientSecurity.setProperty("sasl.jaas.config", module + "username=\"" + user + "\" password=\"" + password + "\";");
+        }
         Path props = dir.resolve("server.properties");
         Files.writeString(props, String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + listener + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=" + listener + ":" + listener + ",CONTROLLER:PLAINTEXT",
+                String.join("\n", security),
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 "num.partitions=1",
@@ -78,7 +103,7 @@ public final class LocalKafka implements AutoCloseable {
         }
         Process broker = java(dir, log4j, "kafka.Kafka", props.toString())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile())).start();
-        LocalKafka kafka = new LocalKafka(broker, "127.0.0.1:" + port, dir);
+        LocalKafka kafka = new LocalKafka(broker, "127.0.0.1:" + port, dir, clientSecurity);
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
         kafka.awaitReady(Duration.ofSeconds(90));
         return kafka;
@@ -98,8 +123,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
+        Properties p = clientProperties();
         p.setProperty("request.timeout.ms", "3000");
         p.setProperty("default.api.timeout.ms", "3000");
         while (System.nanoTime() < deadline) {
@@ -119,9 +143,7 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates topics (name → partitions), ignoring ones that exist; {@code configs} apply to every topic. */
     public void createTopics(Map<String, Integer> topics, Map<String, String> configs) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(clientProperties())) {
             List<NewTopic> news = new ArrayList<>();
             topics.forEach((name, partitions) -> news.add(new NewTopic(name, partitions, (short) 1).configs(configs)));
             for (var f : admin.createTopics(news).values().values()) {
@@ -138,6 +160,21 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** What a client needs to connect: the bootstrap servers and, for a SASL broker, its security settings. */
+    public Properties clientProperties() {
+        Properties p = new Properties();
+        p.putAll(clientSecurity);
+        p.setProperty("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    /** The security settings as a {@code --kafka-properties} value (k=v;k=v), empty for a plain broker. */
+    public String securityProperties() {
+        StringBuilder b = new StringBuilder();
+        clientSecurity.forEach((k, v) -> b.append(b.length() == 0 ? "" : ";").append(k).append('=').append(v));
+        return b.toString();
     }
 
     /** The broker process, e.g. to kill it in a failure test. */

@@ -1,0 +1,61 @@
+"""One-knob-at-a-time sensitivity of the learner on Fashion-MNIST (see bench/sensitivity)."""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASE = {"batch": "256", "queue": "4096", "tau": "0.2", "m": "0.99", "strength": "1.0", "replay": "0"}
+VARIANTS = [{}, {"batch": "128"}, {"batch": "512"}, {"queue": "1024"}, {"queue": "16384"}, {"tau": "0.1"},
+            {"tau": "0.5"}, {"m": "0.9"}, {"m": "0.999"}, {"strength": "0.5"}, {"strength": "1.5"},
+            {"replay": "2"}, {"replay": "4"}]
+
+
+def study(args):
+    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
+    cmd = ["java", "-Xmx6g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
+           "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, "io.contrastream.model.bench.StreamStudy",
+           *[f"{k}={v}" for k, v in args.items()]]
+    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
+    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+
+
+def main():
+    only = sys.argv[1:]   # e.g. "replay=4" runs that variant alone
+    variants = [dict(kv.split("=", 1) for kv in only)] if only else VARIANTS
+    rows = []
+    for v in variants:
+        r = study({**BASE, **v})
+        r["changed"] = v or {"(baseline)": ""}
+        print(json.dumps(r), flush=True)
+        rows.append(r)
+    if only:
+        return 0
+    result = {"date": datetime.date.today().isoformat(), "command": "bench/sensitivity", "base": BASE, "runs": rows}
+    os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
+    json.dump(result, open(os.path.join(ROOT, "bench/results/fashion-mnist-sensitivity.json"), "w"), indent=2)
+    lines = ["<!-- sensitivity:begin (written by bench/sensitivity) -->",
+             f"{result['date']}, command `bench/sensitivity`: the learner alone (StreamStudy: no broker, no Flink, the "
+             "same augmentation seeding and OnlineTrainer as the job), CNN, one pass over the 60,000 training images "
+             f"in file order, one knob changed at a time from batch {BASE['batch']}, K {BASE['queue']}, τ {BASE['tau']}, "
+             f"m {BASE['m']}, augmentation strength {BASE['strength']}, replay {BASE['replay']}; % on the 10,000 test images.", "",
+             "| changed | kNN-200 | kNN-20 | learner steps | train seconds |", "|---|---|---|---|---|"]
+    for r in rows:
+        name = ", ".join(f"{k} {v}" for k, v in r["changed"].items()).strip()
+        lines.append(f"| {name} | {r['knn200']:.2f} | {r['knn20']:.2f} | {r['steps']} | {r['train_seconds']:.0f} |")
+    lines.append("<!-- sensitivity:end -->")
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    text = open(path).read()
+    block = "\n".join(lines)
+    if "<!-- sensitivity:begin" in text:
+        text = re.sub(r"<!-- sensitivity:begin.*?<!-- sensitivity:end -->", lambda _: block, text, flags=re.S)
+    else:
+        text += "\n### Sensitivity to the learner's knobs (issue 3): `bench/sensitivity`\n\n" + block + "\n"
+    open(path, "w").write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
