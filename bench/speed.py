@@ -78,6 +78,18 @@ def step_row(encoder, batch, queue):
     return row
 
 
+def embed_rows():
+    """The embed operator's encoder forward (FrozenEncoder) per micro-batch size, in 1 and 2 threads (subtasks)."""
+    rows = []
+    for encoder in ("mlp", "cnn"):
+        for batch in (1, 32, 256):
+            for threads in (1, 2):
+                r = run_json(java_cmd("embed", encoder, batch, threads, min(SECONDS, 10)))
+                rows.append({"encoder": encoder, "batch": batch, "threads": threads, "samples_per_s": r["samples_per_s"]})
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main():
     if "--e2e-only" in sys.argv:
         path = os.path.join(ROOT, "bench/results/speed.json")
@@ -88,6 +100,12 @@ def main():
     # BENCH_ONLY=cnn (or mlp) re-measures only that encoder's rows and keeps the rest of speed.json as it was.
     only = os.environ.get("BENCH_ONLY")
     path = os.path.join(ROOT, "bench/results/speed.json")
+    if only == "embed":
+        result = json.load(open(path))
+        result["embed"] = embed_rows()
+        json.dump(result, open(path, "w"), indent=2)
+        write_markdown(result)
+        return 0
     if only:
         result = json.load(open(path))
         fresh = [step_row(*c) for c in CONFIGS if c[0] == only]
@@ -99,6 +117,7 @@ def main():
         write_markdown(result)
         return 0
     steps = [step_row(*c) for c in CONFIGS]
+    embed = embed_rows()
     gemm = run_json(java_cmd("gemm", 1024, SECONDS))
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
@@ -106,6 +125,7 @@ def main():
         "command": "bench/speed",
         "torch": TORCH_VERSION[0],
         "learner_step": steps,
+        "embed": embed,
         "gemm_gflops": gemm["nd4j_mmul_gflops"],
         "openblas_sgemm_gflops": gemm["openblas_sgemm_gflops"],
         "end_to_end": None,
@@ -129,6 +149,16 @@ def write_markdown(r):
     for s in r["learner_step"]:
         lines.append(f"| {s['encoder']} | {s['batch']} | {s['queue']} | {s['java_samples_per_s']:,.0f} | "
                      f"{s['torch_samples_per_s']:,.0f} | {s['ratio']:.2f} | {s['java_gflops'] if s['java_gflops'] else 'n/a'} |")
+    if r.get("embed"):
+        lines += ["", "Embedding only (`LearnerBench embed ENCODER BATCH THREADS`: the embed operator's encoder forward on "
+                  "micro-batches, one encoder per thread as one per embed subtask), samples/s:", "",
+                  "| encoder | micro-batch | 1 thread | 2 threads | scaling |", "|---|---|---|---|---|"]
+        by = {(e["encoder"], e["batch"], e["threads"]): e["samples_per_s"] for e in r["embed"]}
+        for enc in ("mlp", "cnn"):
+            for b in (1, 32, 256):
+                one, two = by.get((enc, b, 1)), by.get((enc, b, 2))
+                if one and two:
+                    lines.append(f"| {enc} | {b} | {one:,.0f} | {two:,.0f} | {two / one:.2f}× |")
     for u in r.get("partial_updates", []):
         lines += ["", f"The {u['encoder']} rows were re-measured on {u['date']} with `{u['command']}` (same interleaving)."]
     lines += ["", f"Matrix-multiply ceiling (1024³, fp32): ND4J `mmul` {r['gemm_gflops']} GFLOP/s, OpenBLAS `sgemm` "

@@ -1,11 +1,14 @@
 package io.contrastream.model.bench;
 
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.MocoLearner;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,15 +22,17 @@ public final class LearnerBench {
 
     private LearnerBench() {}
 
-    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS} or {@code gemm N SECONDS}. */
-    public static void main(String[] args) {
+    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS}, {@code embed ENCODER BATCH THREADS SECONDS} or {@code gemm N SECONDS}. */
+    public static void main(String[] args) throws InterruptedException {
         Locale.setDefault(Locale.ROOT);
         if (args.length >= 1 && args[0].equals("gemm")) {
             gemm(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+        } else if (args.length == 5 && args[0].equals("embed")) {
+            embed(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         } else if (args.length == 5 && args[0].equals("step")) {
             step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         } else {
-            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | gemm N SECONDS");
+            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
             System.exit(2);
         }
     }
@@ -85,6 +90,43 @@ public final class LearnerBench {
         System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"steps\": %d, "
                 + "\"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s}%n",
                 name, batch, queue, steps, perSecond, 1000 * elapsed / steps, gflops);
+    }
+
+    /**
+     * The embed operator's work: {@link FrozenEncoder#embed(float[], int)} on micro-batches of the given size, in
+     * {@code threads} threads with one encoder each (as parallel embed subtasks are). Samples/s over all threads.
+     */
+    static void embed(String name, int batch, int threads, double seconds) throws InterruptedException {
+        EncoderConfig config = encoder(name);
+        float[] weights = new MocoLearner(config, LearnerConfig.defaults()).snapshot(1).weights();
+        AtomicLong done = new AtomicLong();
+        AtomicLong end = new AtomicLong(Long.MAX_VALUE);
+        CountDownLatch warm = new CountDownLatch(threads);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            long seed = t;
+            workers[t] = new Thread(() -> {
+                FrozenEncoder e = new FrozenEncoder(config, weights);
+                SplittableRandom rng = new SplittableRandom(seed);
+                float[] rows = new float[batch * config.inputSize()];
+                for (int i = 0; i < rows.length; i++) rows[i] = (float) rng.nextDouble();
+                for (int i = 0; i < 20; i++) e.embed(rows, batch);   // JIT and buffers warm before timing
+                warm.countDown();
+                while (System.nanoTime() < end.get()) {
+                    e.embed(rows, batch);
+                    done.addAndGet(batch);
+                }
+            });
+            workers[t].start();
+        }
+        warm.await();
+        long start = System.nanoTime();
+        done.set(0);
+        end.set(start + (long) (seconds * 1e9));
+        for (Thread w : workers) w.join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"embed_batch\": %d, \"threads\": %d, \"samples_per_s\": %.1f}%n",
+                name, batch, threads, done.get() / elapsed);
     }
 
     static void gemm(int n, double seconds) {

@@ -64,7 +64,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             JobConfig config = JobConfig.defaults().with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {512})
                     .with(JobParams.EMBEDDING_DIM, 256).with(JobParams.PROJECTION_DIM, 128).with(JobParams.BATCH_SIZE, 256)
-                    .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "");
+                    .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "")
+                    // Latency as a read_uncommitted consumer sees it; exactly-once adds up to one checkpoint interval.
+                    .with(JobParams.DELIVERY, JobParams.Delivery.AT_LEAST_ONCE);
             Map<String, String> logAppend = Map.of("message.timestamp.type", "LogAppendTime");
             kafka.createTopics(Map.of("samples", 2, "embeddings", 2), logAppend);
             kafka.createTopics(Map.of("drift", 1, "dead-letters", 1), Map.of());

@@ -40,7 +40,7 @@ public final class JobParams {
     public static final Param<StartFrom> START_FROM = enumParam("start-from", "Where to start without committed offsets", StartFrom.EARLIEST, StartFrom.class);
     public static final Param<Boolean> BOUNDED = boolParam("bounded", "Stop after the samples present at start-up (batch replay of a topic)", false);
     public static final Param<String> KAFKA_PROPERTIES = secretParam("kafka-properties", "Extra Kafka client properties for every client, k=v;k=v (e.g. security.protocol=SASL_SSL;sasl.jaas.config=...); masked in logs");
-    public static final Param<Delivery> DELIVERY = enumParam("delivery", "Delivery guarantee of the Kafka sinks", Delivery.AT_LEAST_ONCE, Delivery.class);
+    public static final Param<Delivery> DELIVERY = enumParam("delivery", "Delivery guarantee of the Kafka sinks: exactly_once (Kafka transactions committed with each checkpoint; read_committed consumers see each record once, up to one checkpoint interval later) or at_least_once", Delivery.EXACTLY_ONCE, Delivery.class);
 
     // Input and encoder
     public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,H,W for images", new int[] {32}, 1, 3);

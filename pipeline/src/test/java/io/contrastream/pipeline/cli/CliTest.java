@@ -79,4 +79,36 @@ class CliTest {
         assertEquals(2, r.code());
         assertEquals("error: --samples: '5' is not allowed; expected an integer in [1000, 10000000]  (see --help)", r.err().strip());
     }
+
+    @Test
+    void configFileThenEnvironmentThenFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("job.properties"),
+                "batch-size = 64\nqueue-size = 512\ntemperature = 0.1\nkafka-properties = sasl.jaas.config=file-secret\n");
+        CommandLine cl = Cli.commandLine();
+        cl.parseArgs("run", "--config", file.toString(), "--temperature", "0.3");
+        CommandLine run = cl.getSubcommands().get("run");
+        io.contrastream.pipeline.config.JobConfig c = JobOptions.read(run.getCommandSpec(), JobParams.ALL, java.util.Map.of(),
+                java.util.Map.of("CONTRASTREAM_QUEUE_SIZE", "1024", "CONTRASTREAM_TEMPERATURE", "0.2"));
+        assertEquals(64, c.get(JobParams.BATCH_SIZE), "from the file");
+        assertEquals(1024, c.get(JobParams.QUEUE_SIZE), "the environment overrides the file");
+        assertEquals(0.3, c.get(JobParams.TEMPERATURE), 0.0, "a flag overrides both");
+
+        Result shown = run("run", "--print-config", "--config", file.toString());
+        assertEquals(0, shown.code(), shown.err());
+        assertTrue(shown.out().contains("batch-size = 64"), shown.out());
+        assertFalse(shown.out().contains("file-secret"), "secrets from the file are masked too");
+    }
+
+    @Test
+    void aBadValueInTheConfigFileFailsNamingKeyValueRangeAndSource(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("bad.properties"), "batch-size = 0\n");
+        Result r = run("run", "--print-config", "--config", file.toString());
+        assertEquals(2, r.code());
+        assertEquals("error: --batch-size: '0' is not allowed; expected an integer in [1, 65536] (from config file " + file
+                + ")  (see --help)", r.err().strip());
+        java.nio.file.Path unknown = java.nio.file.Files.writeString(dir.resolve("unknown.properties"), "batch-sise = 10\n");
+        Result u = run("run", "--print-config", "--config", unknown.toString());
+        assertEquals(2, u.code());
+        assertTrue(u.err().contains("unknown key 'batch-sise'"), u.err());
+    }
 }
