@@ -46,6 +46,7 @@ import static io.contrastream.pipeline.config.JobParams.REPLAY_CAPACITY;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_RATIO;
 import static io.contrastream.pipeline.config.JobParams.SEED;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_EVERY;
+import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_INTERVAL_MS;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_TOPIC;
 
 /**
@@ -86,7 +87,7 @@ public final class ContrastiveJob {
                 .name("augment").uid("augment").setParallelism(parallelism)
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
                 .uid("batch").setParallelism(1).setMaxParallelism(1)
-                .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY),
+                .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY), c.get(SNAPSHOT_INTERVAL_MS),
                         new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED))))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);

@@ -61,6 +61,7 @@ public final class JobParams {
     public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Extra learner steps on replayed samples per stream batch (0 = off; fractions are drawn)", 0.0, 0.0, false, 64.0);
     public static final Param<Integer> REPLAY_CAPACITY = intParam("replay-capacity", "Raw samples in the learner's replay reservoir", 4096, 1, 1_000_000);
     public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
+    public static final Param<Long> SNAPSHOT_INTERVAL_MS = longParam("snapshot-interval-ms", "Also publish within this long of any unpublished learner step (0 = only every N steps)", 10_000, 0, 86_400_000);
     public static final Param<Double> AUGMENT_STRENGTH = doubleParam("augment-strength", "Scales every augmentation's magnitude (0 = none)", 1.0, 0.0, false, 2.0);
     public static final Param<Long> SEED = longParam("seed", "Seed of every random choice (weights, augmentations, drift subsampling)", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
@@ -85,7 +86,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

@@ -42,6 +42,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private final EncoderConfig encoderConfig;
     private final LearnerConfig learnerConfig;
     private final int snapshotEvery;
+    private final long snapshotIntervalMs;
     private final Replay replay;
 
     /**
@@ -65,15 +66,27 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient ReplayBuffer replayBuffer;
     private transient ListState<byte[]> replayState;
     private transient OnlineTrainer trainer;
+    private transient boolean timerSet;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
     }
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery, Replay replay) {
+        this(encoderConfig, learnerConfig, snapshotEvery, 0, replay);
+    }
+
+    /**
+     * Publishes a snapshot every {@code snapshotEvery} steps, and also at most {@code snapshotIntervalMs} after any
+     * step not yet published (0 = steps only), so that a slow or small stream still gets fresh encoders and its
+     * first embeddings without waiting for {@code snapshotEvery} steps.
+     */
+    public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery,
+                           long snapshotIntervalMs, Replay replay) {
         this.encoderConfig = encoderConfig;
         this.learnerConfig = learnerConfig;
         this.snapshotEvery = snapshotEvery;
+        this.snapshotIntervalMs = snapshotIntervalMs;
         this.replay = replay;
     }
 
@@ -126,7 +139,16 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             lastGradientNorm = stats.gradientNorm();
         }
         output.collect(STEP_STATS, new StreamRecord<>(stats));
-        if (learner.step() - snapshotStep >= snapshotEvery) publish();
+        if (learner.step() - snapshotStep >= snapshotEvery) {
+            publish();
+        } else if (snapshotIntervalMs > 0 && !timerSet) {
+            timerSet = true;
+            var time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime() + snapshotIntervalMs, t -> {
+                timerSet = false;
+                if (learner.step() > snapshotStep) publish();
+            });
+        }
     }
 
     @Override

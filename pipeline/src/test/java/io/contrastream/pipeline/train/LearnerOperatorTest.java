@@ -48,6 +48,25 @@ class LearnerOperatorTest {
     }
 
     @Test
+    void aSlowStreamStillGetsItsStepsPublishedWithinTheInterval() throws Exception {
+        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 100, 5_000, LearnerOperator.Replay.off());
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(op)) {
+            h.open();
+            h.setProcessingTime(1_000);
+            h.processElement(batch(0), 0);
+            h.processElement(batch(1), 0);
+            assertEquals(List.of(), h.extractOutputValues(), "2 of 100 steps, and the interval has not passed");
+            h.setProcessingTime(6_000);
+            assertEquals(List.of(2L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList());
+            h.setProcessingTime(20_000);
+            assertEquals(1, h.extractOutputValues().size(), "nothing new to publish, no new version");
+            h.processElement(batch(2), 0);
+            h.setProcessingTime(25_001);
+            assertEquals(List.of(1L, 2L), h.extractOutputValues().stream().map(EncoderSnapshot::getVersion).toList());
+        }
+    }
+
+    @Test
     void aRestoredLearnerContinuesStepAndVersionAndMatchesTheUninterruptedRun() throws Exception {
         OperatorSubtaskState state;
         List<Float> uninterrupted;
