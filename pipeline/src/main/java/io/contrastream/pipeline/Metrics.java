@@ -18,6 +18,9 @@ public final class Metrics {
     public static final String LEARNER_SAMPLES_PER_SECOND = "contrastream_learner_samples_per_second";
     public static final String LEARNER_SKIPPED_STEPS = "contrastream_learner_skipped_steps";
     public static final String LEARNER_GRADIENT_NORM = "contrastream_learner_gradient_norm";
+    public static final String LEARNER_EXCLUDED_NEGATIVES = "contrastream_learner_excluded_negatives";
+    public static final String LEARNER_QUEUE_AGE_MEDIAN = "contrastream_learner_queue_age_median_steps";
+    public static final String LEARNER_QUEUE_AGE_MAX = "contrastream_learner_queue_age_max_steps";
 
     public static final String EMBED_EMBEDDINGS = "contrastream_embed_embeddings";
     public static final String EMBED_ENCODER_VERSION = "contrastream_embed_encoder_version";

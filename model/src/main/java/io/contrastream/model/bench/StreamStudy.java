@@ -11,7 +11,9 @@ import io.contrastream.model.eval.Evaluation;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.MocoLearner;
 import io.contrastream.model.train.OnlineTrainer;
+import io.contrastream.model.train.QueueHygiene;
 import io.contrastream.model.train.ReplayBuffer;
+import io.contrastream.model.train.SampleIds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,7 +32,8 @@ public final class StreamStudy {
             Map.entry("embedding", "128"), Map.entry("projection", "128"), Map.entry("batch", "256"),
             Map.entry("queue", "4096"), Map.entry("tau", "0.2"), Map.entry("m", "0.99"), Map.entry("lr", "1e-3"),
             Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
-            Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"));
+            Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"),
+            Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"));
 
     private StreamStudy() {}
 
@@ -54,7 +57,8 @@ public final class StreamStudy {
                 hidden, Integer.parseInt(a.get("embedding")), Integer.parseInt(a.get("projection")),
                 Integer.parseInt(a.get("projection")), seed);
         LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
-                Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0);
+                Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0,
+                new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))));
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults().withStrength(Double.parseDouble(a.get("strength"))));
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
@@ -65,6 +69,7 @@ public final class StreamStudy {
         float[] first = new float[batch * d];
         float[] second = new float[batch * d];
         float[] raw = new float[batch * d];
+        long[] ids = new long[batch];
         long start = System.nanoTime();
         double[] lastLoss = {Double.NaN};
         for (int from = 0; from + batch <= n; from += batch) {   // a trailing partial batch is left out, as a timeout would
@@ -74,8 +79,9 @@ public final class StreamStudy {
                 System.arraycopy(pair.first(), 0, first, i * d, d);
                 System.arraycopy(pair.second(), 0, second, i * d, d);
                 System.arraycopy(x, 0, raw, i * d, d);
+                ids[i] = SampleIds.of("train:" + (from + i));
             }
-            trainer.onBatch(first, second, raw, batch, s -> lastLoss[0] = s.loss());
+            trainer.onBatch(first, second, raw, ids, batch, s -> lastLoss[0] = s.loss());
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         FrozenEncoder frozen = new FrozenEncoder(encoder, trainer.learner().snapshot(1).weights());

@@ -23,8 +23,20 @@ public final class InfoNce {
 
     private InfoNce() {}
 
-    /** Loss, its gradient with respect to the un-normalised queries z, and the cosines the health metrics use. */
-    public record Result(double loss, INDArray gradZ, double positiveCosine, double negativeCosine) {}
+    /**
+     * Loss, its gradient with respect to the un-normalised queries z, the cosines the health metrics use, and how many
+     * query-negative pairs were excluded.
+     */
+    public record Result(double loss, INDArray gradZ, double positiveCosine, double negativeCosine, int excluded) {}
+
+    /**
+     * Query-negative pairs left out of the softmax (their logit becomes −∞, so pⱼ = 0 and they get no gradient):
+     * the first {@code count} entries of {@code cells}, flat indices i·K + j into the B×K block, and every pair whose
+     * cosine exceeds {@code maxCosine} (1 = none).
+     */
+    public record Exclusions(int[] cells, int count, double maxCosine) {
+        public static final Exclusions NONE = new Exclusions(new int[0], 0, 1.0);
+    }
 
     private static final ThreadLocal<INDArray> LOGITS = new ThreadLocal<>();
     private static final ThreadLocal<INDArray> QHAT = new ThreadLocal<>();
@@ -38,6 +50,11 @@ public final class InfoNce {
      * @param tau       temperature, > 0
      */
     public static Result compute(INDArray z, INDArray keys, INDArray negatives, double tau) {
+        return compute(z, keys, negatives, tau, Exclusions.NONE);
+    }
+
+    /** As {@link #compute(INDArray, INDArray, INDArray, double)}, without the excluded query-negative pairs. */
+    public static Result compute(INDArray z, INDArray keys, INDArray negatives, double tau, Exclusions exclusions) {
         if (tau <= 0) throw new IllegalArgumentException("tau must be > 0, got " + tau);
         int b = (int) z.size(0);
         int d = (int) z.size(1);
@@ -63,6 +80,7 @@ public final class InfoNce {
         for (int i = 0; i < b; i++) put(logits, (long) i * (k + 1), lPos[i] / tau);
         INDArray lNeg = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(1, k + 1));    // B×K view
         if (k > 0) Blas.gemm(qHat, negatives.transpose(), lNeg, (float) (1 / tau), 0f);    // B×K: q̂·nⱼ/τ
+        int excluded = k > 0 ? exclude(logits, b, k, tau, exclusions) : 0;                 // B×K: some → −∞
         Nd4j.exec(new SoftMax(logits, logits, 1));                                  // B×(1+K): p, in place
 
         double[] grad = new double[b * d];                                          // B×d: Σⱼ pⱼnⱼ
@@ -89,9 +107,34 @@ public final class InfoNce {
             }
         }
         loss /= b;
-        if (!Double.isFinite(loss)) loss = exactLoss(qHat, keys, negatives, tau);   // p₀ underflowed: tiny τ
+        // p₀ underflowed (tiny τ): the value (not the gradient) from log-sum-exp, over the whole queue
+        if (!Double.isFinite(loss)) loss = exactLoss(qHat, keys, negatives, tau);
         INDArray gradZ = fill(Nd4j.createUninitialized(z.dataType(), b, d), grad);   // B×d, the caller keeps it
-        return new Result(loss, gradZ, posCos / b, k > 0 ? meanNegativeCosine(qHat, negatives, q, b, d, k) : Double.NaN);
+        return new Result(loss, gradZ, posCos / b, k > 0 ? meanNegativeCosine(qHat, negatives, q, b, d, k) : Double.NaN, excluded);
+    }
+
+    /** Sets the excluded negative logits (columns 1..K of the B×(1+K) buffer) to −∞; returns how many were set. */
+    private static int exclude(INDArray logits, int b, int k, double tau, Exclusions ex) {
+        int n = 0;
+        for (int c = 0; c < ex.count(); c++) {
+            long at = (long) (ex.cells()[c] / k) * (k + 1) + 1 + ex.cells()[c] % k;
+            if (get(logits, at) != Double.NEGATIVE_INFINITY) n++;
+            put(logits, at, Double.NEGATIVE_INFINITY);
+        }
+        if (ex.maxCosine() < 1) {
+            double limit = ex.maxCosine() / tau;
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < k; j++) {
+                    long at = (long) i * (k + 1) + 1 + j;
+                    double v = get(logits, at);
+                    if (v > limit && v != Double.NEGATIVE_INFINITY) {
+                        put(logits, at, Double.NEGATIVE_INFINITY);
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /** Element access by flat index into a c-ordered buffer; a plain loop beats a native call per element. */

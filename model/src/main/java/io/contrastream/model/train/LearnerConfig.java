@@ -7,7 +7,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * Hyper-parameters of the MoCo v2 learner (Chen et al. 2020): queue size K, temperature τ, key-encoder momentum m
- * and the optimizer of the query encoder.
+ * the optimizer of the query encoder, and which queued keys a query may not use ({@link QueueHygiene}).
  */
 public record LearnerConfig(
         int queueSize,
@@ -15,7 +15,8 @@ public record LearnerConfig(
         double momentum,
         Optimizer optimizer,
         double learningRate,
-        double weightDecay) implements Serializable {
+        double weightDecay,
+        QueueHygiene hygiene) implements Serializable {
 
     /** Query-encoder optimizer; Adam 1e-3 beat SGD in the reference runs (STACK.md). */
     public enum Optimizer { ADAM, SGD }
@@ -26,6 +27,13 @@ public record LearnerConfig(
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        if (hygiene == null) throw new IllegalArgumentException("hygiene must not be null");
+    }
+
+    /** With the default {@link QueueHygiene}: same-id masking on. */
+    public LearnerConfig(int queueSize, double temperature, double momentum, Optimizer optimizer, double learningRate,
+                         double weightDecay) {
+        this(queueSize, temperature, momentum, optimizer, learningRate, weightDecay, QueueHygiene.defaults());
     }
 
     public static LearnerConfig defaults() {

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5332;   // "CLS2": CLS1 + the divergence guard's gradient scale
+    private static final int MAGIC = 0x434C5333;   // "CLS3": CLS2 + each queue row's sample id and enqueue step
+    private static final int MAGIC_V2 = 0x434C5332; // "CLS2": CLS1 + the divergence guard's gradient scale
     private static final int MAGIC_V1 = 0x434C5331;
 
     private LearnerState() {}
@@ -42,6 +43,8 @@ public final class LearnerState {
             out.writeInt(q.head());
             out.writeInt(q.size());
             writeArray(out, q.storage());
+            for (long id : q.ids()) out.writeLong(id);
+            for (long s : q.steps()) out.writeLong(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -52,7 +55,7 @@ public final class LearnerState {
     public static void restore(MocoLearner learner, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int magic = in.readInt();
-            if (magic != MAGIC && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
+            if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
             EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
             if (!saved.equals(learner.encoderConfig())) {
                 throw new IllegalStateException("learner state was written for encoder " + saved
@@ -65,7 +68,7 @@ public final class LearnerState {
             }
             long step = in.readLong();
             long skipped = in.readLong();
-            double gradientScale = magic == MAGIC ? in.readDouble() : 0;   // 0: the guard re-learns its scale
+            double gradientScale = magic != MAGIC_V1 ? in.readDouble() : 0;   // 0: the guard re-learns its scale
             assign(learner.queryParams(), readFloats(in), "query encoder");
             assign(learner.keyParams(), readFloats(in), "key encoder");
             float[] updater = readFloats(in);
@@ -74,7 +77,13 @@ public final class LearnerState {
             int size = in.readInt();
             float[] keys = readFloats(in);
             NegativeQueue q = learner.queue();
-            learner.queue().restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size);
+            long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked), enqueued at step 0
+            long[] steps = new long[q.capacity()];
+            if (magic == MAGIC) {
+                for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
+                for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
+            }
+            q.restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size, ids, steps);
             learner.restoreCounters(step, skipped, gradientScale);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt learner state", e);

@@ -27,6 +27,7 @@ public final class MocoLearner {
     private final GradientUpdater<?> updater;
     private final NegativeQueue queue;
     private final INDArray[] inputs = new INDArray[2];
+    private int[] excluded = new int[64];   // reused cell list of the exclusions
     private long step;
     private long skippedSteps;
     private final DivergenceGuard guard = new DivergenceGuard();
@@ -44,11 +45,16 @@ public final class MocoLearner {
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
     }
 
+    /** One training step on a batch of positive pairs without sample ids (no same-id masking). */
+    public StepStats step(float[] view1, float[] view2, int b) {
+        return step(view1, view2, null, b);
+    }
+
     /**
      * One training step on a batch of positive pairs, each view given as B rows of {@link EncoderConfig#inputSize()}
-     * values, row-major.
+     * values, row-major; {@code ids} are the B samples' {@link SampleIds} fingerprints (null = unknown).
      */
-    public StepStats step(float[] view1, float[] view2, int b) {
+    public StepStats step(float[] view1, float[] view2, long[] ids, int b) {
         int d = encoder.inputSize();
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
@@ -60,7 +66,7 @@ public final class MocoLearner {
         INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
         normalizeRows(k);                                                         // B×p: unit keys
 
-        InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature());
+        InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature(), exclusions(ids, b));
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
         query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
@@ -72,15 +78,58 @@ public final class MocoLearner {
         float m = (float) config.momentum();
         Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
         Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
-        queue.enqueue(k);                                                         // K×p: newest keys replace oldest
+        queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
         step++;
-        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, false);
+        return stats(b, r, norm, false);
     }
 
     /** A skipped step: weights, optimizer and queue untouched (the divergence guard). */
     private StepStats skip(int b, InfoNce.Result r, double norm) {
         skippedSteps++;
-        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, true);
+        return stats(b, r, norm, true);
+    }
+
+    private StepStats stats(int b, InfoNce.Result r, double norm, boolean skipped) {
+        long[] age = queue.ageMedianAndMax(step);
+        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, skipped,
+                r.excluded(), age[0], age[1]);
+    }
+
+    /**
+     * The query-negative pairs {@link QueueHygiene} rules out: a queued key of the query's own sample, and every key
+     * older than the age limit. One hash lookup per queue row, so O(K + B) rather than O(B·K) comparisons.
+     */
+    private InfoNce.Exclusions exclusions(long[] ids, int b) {
+        QueueHygiene h = config.hygiene();
+        int k = queue.size();
+        boolean byId = h.maskSameId() && ids != null;
+        if (!byId && h.maxAge() == 0) return new InfoNce.Exclusions(excluded, 0, h.maxNegativeCosine());
+        java.util.Map<Long, int[]> rowsOf = new java.util.HashMap<>();   // sample id → the batch rows holding it
+        if (byId) {
+            for (int i = 0; i < b; i++) {
+                if (ids[i] == 0) continue;
+                int[] prev = rowsOf.get(ids[i]);
+                int[] next = prev == null ? new int[1] : java.util.Arrays.copyOf(prev, prev.length + 1);
+                next[next.length - 1] = i;
+                rowsOf.put(ids[i], next);
+            }
+        }
+        int n = 0;
+        for (int j = 0; j < k; j++) {
+            if (h.maxAge() > 0 && queue.age(j, step) > h.maxAge()) {
+                for (int i = 0; i < b; i++) n = cell(n, i * k + j);
+                continue;
+            }
+            int[] rows = byId && queue.id(j) != 0 ? rowsOf.get(queue.id(j)) : null;
+            if (rows != null) for (int i : rows) n = cell(n, i * k + j);
+        }
+        return new InfoNce.Exclusions(excluded, n, h.maxNegativeCosine());
+    }
+
+    private int cell(int n, int index) {
+        if (n == excluded.length) excluded = java.util.Arrays.copyOf(excluded, Math.max(64, 2 * n));
+        excluded[n] = index;
+        return n + 1;
     }
 
     /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */

@@ -9,11 +9,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * MoCo's rolling dictionary of negative keys: a K×d ring buffer; each enqueue overwrites the oldest keys.
  *
  * <p>Until it is full only the filled rows are handed out as negatives, so a young stream never trains against
- * placeholder keys.
+ * placeholder keys. Each row also remembers the sample id it came from and the step that enqueued it, for
+ * {@link QueueHygiene} and the queue's age distribution.
  */
 public final class NegativeQueue {
 
     private final INDArray keys;   // K×d
+    private final long[] ids;      // K: sample-id fingerprint of each row (0 = unknown)
+    private final long[] steps;    // K: learner step that enqueued each row
     private int head;              // next row to write
     private int size;              // filled rows, ≤ K
 
@@ -21,10 +24,20 @@ public final class NegativeQueue {
         if (capacity <= 0) throw new IllegalArgumentException("queue capacity must be > 0, got " + capacity);
         if (dim <= 0) throw new IllegalArgumentException("key dimension must be > 0, got " + dim);
         this.keys = Nd4j.zeros(dataType, capacity, dim);
+        this.ids = new long[capacity];
+        this.steps = new long[capacity];
     }
 
-    /** Appends a B×d block of keys, oldest first; if B exceeds the capacity only the newest K are kept. */
+    /** Appends a B×d block of keys without ids, at step 0. */
     public void enqueue(INDArray batch) {
+        enqueue(batch, null, 0);
+    }
+
+    /**
+     * Appends a B×d block of keys, oldest first, with their sample ids (null = unknown) and the current step; if B
+     * exceeds the capacity only the newest K are kept.
+     */
+    public void enqueue(INDArray batch, long[] batchIds, long step) {
         int capacity = capacity();
         int n = (int) batch.size(0);
         int from = Math.max(0, n - capacity);
@@ -32,6 +45,10 @@ public final class NegativeQueue {
             int run = Math.min(n - from, capacity - head);
             keys.get(NDArrayIndex.interval(head, head + run), NDArrayIndex.all())
                     .assign(batch.get(NDArrayIndex.interval(from, from + run), NDArrayIndex.all()));
+            for (int i = 0; i < run; i++) {
+                ids[head + i] = batchIds == null ? 0 : batchIds[from + i];
+                steps[head + i] = step;
+            }
             from += run;
             head = (head + run) % capacity;
             size = Math.min(capacity, size + run);
@@ -50,6 +67,21 @@ public final class NegativeQueue {
         return keys.getRow(row).toFloatVector();
     }
 
+    /** Sample-id fingerprint of storage row j (the row order of {@link #negatives()}). */
+    public long id(int row) { return ids[row]; }
+
+    /** Steps since storage row j was enqueued, at learner step {@code now}. */
+    public long age(int row, long now) { return now - steps[row]; }
+
+    /** Median and maximum age in steps of the filled rows at learner step {@code now}; zeros when empty. */
+    public long[] ageMedianAndMax(long now) {
+        if (size == 0) return new long[] {0, 0};
+        long[] ages = new long[size];
+        for (int j = 0; j < size; j++) ages[j] = now - steps[j];
+        java.util.Arrays.sort(ages);
+        return new long[] {ages[size / 2], ages[size - 1]};
+    }
+
     public int size() { return size; }
 
     public int capacity() { return (int) keys.size(0); }
@@ -63,12 +95,18 @@ public final class NegativeQueue {
 
     int head() { return head; }
 
-    void restore(INDArray storage, int head, int size) {
+    long[] ids() { return ids; }
+
+    long[] steps() { return steps; }
+
+    void restore(INDArray storage, int head, int size, long[] rowIds, long[] rowSteps) {
         if (storage.size(0) != keys.size(0) || storage.size(1) != keys.size(1)) {
             throw new IllegalArgumentException("queue shape mismatch: checkpoint has " + storage.size(0) + "×"
                     + storage.size(1) + ", configured " + keys.size(0) + "×" + keys.size(1));
         }
         keys.assign(storage);
+        System.arraycopy(rowIds, 0, ids, 0, ids.length);
+        System.arraycopy(rowSteps, 0, steps, 0, steps.length);
         this.head = head;
         this.size = size;
     }

@@ -32,12 +32,13 @@ public final class OnlineTrainer {
 
     /**
      * Trains on one stream batch of n positive pairs ({@code raw}: the unaugmented samples, for the replay reservoir,
-     * may be null) and then on the replayed batches; each step's statistics go to {@code onStep}.
+     * may be null; {@code ids}: their {@link SampleIds}, may be null) and then on the replayed batches; each step's
+     * statistics go to {@code onStep}.
      */
-    public void onBatch(float[] first, float[] second, float[] raw, int n, Consumer<StepStats> onStep) {
-        onStep.accept(learner.step(first, second, n));
+    public void onBatch(float[] first, float[] second, float[] raw, long[] ids, int n, Consumer<StepStats> onStep) {
+        onStep.accept(learner.step(first, second, ids, n));
         if (ratio == 0 || raw == null) return;
-        replay.add(raw, n);
+        replay.add(raw, ids, n);
         // Seeded by the step, so a learner restored from a checkpoint replays what the original would have.
         SplittableRandom rng = new SplittableRandom(seed ^ (learner.step() * 0x9E3779B97F4A7C15L));
         int extra = (int) ratio + (rng.nextDouble() < ratio - Math.floor(ratio) ? 1 : 0);
@@ -47,7 +48,8 @@ public final class OnlineTrainer {
     /** One step on a batch drawn from the replay reservoir, with fresh views. */
     private StepStats replayStep(int n, SplittableRandom rng) {
         int d = learner.encoderConfig().inputSize();
-        float[] raw = replay.sample(n, rng);
+        long[] ids = new long[n];
+        float[] raw = replay.sample(n, rng, ids);
         float[] first = new float[n * d];
         float[] second = new float[n * d];
         for (int i = 0; i < n; i++) {
@@ -55,7 +57,7 @@ public final class OnlineTrainer {
             System.arraycopy(pair.first(), 0, first, i * d, d);
             System.arraycopy(pair.second(), 0, second, i * d, d);
         }
-        return learner.step(first, second, n);
+        return learner.step(first, second, ids, n);
     }
 
     public MocoLearner learner() { return learner; }

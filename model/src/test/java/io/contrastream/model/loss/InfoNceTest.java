@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class InfoNceTest {
 
@@ -105,5 +106,38 @@ class InfoNceTest {
         double before = InfoNce.compute(far, k, neg, 0.2).loss();
         double after = InfoNce.compute(k.dup(), k, neg, 0.2).loss();
         assertTrue(after < before, "aligned query should have lower loss: " + after + " vs " + before);
+    }
+
+    @Test
+    void anExcludedNegativeIsAsIfItWereNotInTheQueue() {
+        Random rng = new Random(13);
+        INDArray z = gaussian(rng, 3, 6);
+        INDArray k = unitRows(gaussian(rng, 3, 6));
+        INDArray neg = unitRows(gaussian(rng, 7, 6));
+        // Query 1 may not use negative 4: its loss and gradient must equal those against the queue without row 4.
+        InfoNce.Result masked = InfoNce.compute(z, k, neg, 0.2, new InfoNce.Exclusions(new int[] {1 * 7 + 4}, 1, 1.0));
+        INDArray without = Nd4j.vstack(neg.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all()), neg.get(NDArrayIndex.interval(5, 7), NDArrayIndex.all()));
+        INDArray row = z.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all());
+        InfoNce.Result alone = InfoNce.compute(row, k.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all()), without, 0.2);
+        assertEquals(1, masked.excluded());
+        for (int j = 0; j < 6; j++) assertEquals(alone.gradZ().getDouble(0, j) / 3, masked.gradZ().getDouble(1, j), 1e-12, "the batch mean divides by 3");
+        double others = 0;
+        for (int i : new int[] {0, 2}) {
+            others += InfoNce.compute(z.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all()),
+                    k.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all()), neg, 0.2).loss();
+        }
+        assertEquals((others + alone.loss()) / 3, masked.loss(), 1e-12);
+    }
+
+    @Test
+    void negativesAboveTheCosineLimitAreDropped() {
+        Random rng = new Random(17);
+        INDArray z = gaussian(rng, 1, 5);
+        INDArray k = unitRows(gaussian(rng, 1, 5));
+        INDArray neg = Nd4j.vstack(unitRows(z.dup()), unitRows(gaussian(rng, 4, 5)));   // row 0: the query itself
+        InfoNce.Result r = InfoNce.compute(z, k, neg, 0.2, new InfoNce.Exclusions(new int[0], 0, 0.95));
+        InfoNce.Result without = InfoNce.compute(z, k, neg.get(NDArrayIndex.interval(1, 5), NDArrayIndex.all()), 0.2);
+        assertTrue(r.excluded() >= 1, "the duplicate (cosine 1) is dropped");
+        if (r.excluded() == 1) assertEquals(without.loss(), r.loss(), 1e-12);
     }
 }

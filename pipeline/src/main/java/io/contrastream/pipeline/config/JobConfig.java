@@ -2,6 +2,7 @@ package io.contrastream.pipeline.config;
 
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
+import io.contrastream.model.train.QueueHygiene;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +52,11 @@ public final class JobConfig implements Serializable {
         return this;
     }
 
+    /**
+     * The encoder. Widths left unset follow the architecture: the declared defaults (128 → 64) suit an MLP on
+     * vectors; a CNN gets the small CNN of the references (conv 32, conv 64 → 128), since one 128-filter block with a
+     * 64-wide embedding learned nothing on 8×8 digits.
+     */
     public EncoderConfig encoderConfig() {
         int[] shape = get(JobParams.INPUT_SHAPE);
         EncoderConfig.Architecture arch = switch (get(JobParams.ARCHITECTURE)) {
@@ -58,14 +64,21 @@ public final class JobConfig implements Serializable {
             case MLP -> EncoderConfig.Architecture.MLP;
             case CNN -> EncoderConfig.Architecture.CNN;
         };
-        int embedding = get(JobParams.EMBEDDING_DIM);
-        return new EncoderConfig(arch, shape, get(JobParams.HIDDEN), embedding, embedding,
-                get(JobParams.PROJECTION_DIM), get(JobParams.SEED));
+        boolean cnn = arch == EncoderConfig.Architecture.CNN;
+        int[] hidden = cnn && !isSet(JobParams.HIDDEN) ? new int[] {32, 64} : get(JobParams.HIDDEN);
+        int embedding = cnn && !isSet(JobParams.EMBEDDING_DIM) ? 128 : get(JobParams.EMBEDDING_DIM);
+        int projection = cnn && !isSet(JobParams.PROJECTION_DIM) ? 128 : get(JobParams.PROJECTION_DIM);
+        return new EncoderConfig(arch, shape, hidden, embedding, embedding, projection, get(JobParams.SEED));
+    }
+
+    private boolean isSet(Param<?> param) {
+        return values.containsKey(param.name());
     }
 
     public LearnerConfig learnerConfig() {
         return new LearnerConfig(get(JobParams.QUEUE_SIZE), get(JobParams.TEMPERATURE), get(JobParams.MOMENTUM),
-                get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), get(JobParams.WEIGHT_DECAY));
+                get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), get(JobParams.WEIGHT_DECAY),
+                new QueueHygiene(get(JobParams.QUEUE_MASK_SAME_ID), get(JobParams.QUEUE_MAX_COSINE), get(JobParams.QUEUE_MAX_AGE)));
     }
 
     /** The extra Kafka client properties ({@code k=v;k=v}) plus the bootstrap servers, for every client the job creates. */
@@ -96,8 +109,12 @@ public final class JobConfig implements Serializable {
     /** Every option with its effective value, secrets masked: what {@code --print-config} shows. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
+        EncoderConfig encoder = encoderConfig();
         for (Param<?> p : JobParams.ALL) {
-            String v = p.format(get(p));
+            String v = p == JobParams.HIDDEN ? JobParams.HIDDEN.format(encoder.hidden())
+                    : p == JobParams.EMBEDDING_DIM ? Integer.toString(encoder.embeddingDim())
+                    : p == JobParams.PROJECTION_DIM ? Integer.toString(encoder.projectionDim())
+                    : p.format(get(p));
             out.put(p.name(), p.secret() && !v.isEmpty() ? "******" : v);
         }
         return out;

@@ -45,14 +45,17 @@ public final class JobParams {
     // Input and encoder
     public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,H,W for images", new int[] {32}, 1, 3);
     public static final Param<Architecture> ARCHITECTURE = enumParam("architecture", "Encoder backbone", Architecture.AUTO, Architecture.class);
-    public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or CNN filters per conv block", new int[] {128}, 0, 8);
-    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output)", 64, 2, 8192);
-    public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees", 64, 2, 8192);
+    public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or CNN filters per conv block (unset with a CNN: 32,64)", new int[] {128}, 0, 8);
+    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN: 128)", 64, 2, 8192);
+    public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees (unset with a CNN: 128)", 64, 2, 8192);
 
     // Learner
     public static final Param<Integer> BATCH_SIZE = intParam("batch-size", "Positive pairs per learner step", 128, 1, 65536);
     public static final Param<Long> BATCH_TIMEOUT_MS = longParam("batch-timeout-ms", "Train on a partial batch after this long, so a slow stream still trains", 2000, 1, 3_600_000);
     public static final Param<Integer> QUEUE_SIZE = intParam("queue-size", "Negative keys in the MoCo queue (K)", 4096, 1, 1 << 20);
+    public static final Param<Boolean> QUEUE_MASK_SAME_ID = boolParam("queue-mask-same-id", "Never use a queued key of the query's own sample id as a negative (repeats, replay)", true);
+    public static final Param<Double> QUEUE_MAX_COSINE = doubleParam("queue-max-cosine", "Drop queued negatives more similar to the query than this cosine, as likely near-duplicates (1 = keep all)", 1.0, -1.0, true, 1.0);
+    public static final Param<Integer> QUEUE_MAX_AGE = intParam("queue-max-age", "Drop queued keys enqueued more than this many learner steps ago (0 = no limit)", 0, 0, 1 << 30);
     public static final Param<Double> TEMPERATURE = doubleParam("temperature", "InfoNCE temperature tau", 0.2, 0.0, true, 10.0);
     public static final Param<Double> MOMENTUM = doubleParam("momentum", "Key-encoder EMA momentum m", 0.99, 0.0, false, 0.99999);
     public static final Param<LearnerConfig.Optimizer> OPTIMIZER = enumParam("optimizer", "Query-encoder optimizer", LearnerConfig.Optimizer.ADAM, LearnerConfig.Optimizer.class);
@@ -86,7 +89,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

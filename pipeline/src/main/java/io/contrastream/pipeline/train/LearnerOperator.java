@@ -9,6 +9,7 @@ import io.contrastream.model.train.LearnerState;
 import io.contrastream.model.train.MocoLearner;
 import io.contrastream.model.train.OnlineTrainer;
 import io.contrastream.model.train.ReplayBuffer;
+import io.contrastream.model.train.SampleIds;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
@@ -60,6 +61,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient long snapshotStep;
     private transient double lastLoss = Double.NaN;
     private transient double lastGradientNorm = Double.NaN;
+    private transient long lastExcluded;
+    private transient long lastAgeMedian;
+    private transient long lastAgeMax;
     private transient Meter samples;
     private transient ListState<byte[]> learnerState;
     private transient ListState<Long> versionState;
@@ -123,13 +127,16 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue().fill());
         metrics.gauge(Metrics.LEARNER_SKIPPED_STEPS, () -> learner.skippedSteps());
         metrics.gauge(Metrics.LEARNER_GRADIENT_NORM, () -> lastGradientNorm);
+        metrics.gauge(Metrics.LEARNER_EXCLUDED_NEGATIVES, () -> lastExcluded);
+        metrics.gauge(Metrics.LEARNER_QUEUE_AGE_MEDIAN, () -> lastAgeMedian);
+        metrics.gauge(Metrics.LEARNER_QUEUE_AGE_MAX, () -> lastAgeMax);
         samples = metrics.meter(Metrics.LEARNER_SAMPLES_PER_SECOND, new MeterView(10));
     }
 
     @Override
     public void processElement(StreamRecord<PairBatch> element) {
         PairBatch b = element.getValue();
-        trainer.onBatch(b.first, b.second, b.raw, b.size, this::afterStep);
+        trainer.onBatch(b.first, b.second, b.raw, SampleIds.of(b.ids, b.size), b.size, this::afterStep);
         samples.markEvent(b.size);
     }
 
@@ -138,6 +145,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             lastLoss = stats.loss();
             lastGradientNorm = stats.gradientNorm();
         }
+        lastExcluded = stats.excludedNegatives();
+        lastAgeMedian = stats.queueAgeMedian();
+        lastAgeMax = stats.queueAgeMax();
         output.collect(STEP_STATS, new StreamRecord<>(stats));
         if (learner.step() - snapshotStep >= snapshotEvery) {
             publish();

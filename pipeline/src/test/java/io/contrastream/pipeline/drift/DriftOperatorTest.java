@@ -45,7 +45,7 @@ class DriftOperatorTest {
         try (var h = harness(100, DriftReference.FIRST)) {
             h.open();
             h.processElement(DriftInput.of(snapshot(1, 5)), 0);
-            h.processElement(DriftInput.of(new StepStats(7, 32, 4.0, 0.9, 0.1, 0.5, 1.0, false)), 0);
+            h.processElement(DriftInput.of(new StepStats(7, 32, 4.0, 0.9, 0.1, 0.5, 1.0, false, 0, 0, 0)), 0);
             for (int i = 0; i < 200; i++) h.processElement(sample(i, 0, rng), 0);
             for (int i = 200; i < 300; i++) h.processElement(sample(i, 2.0, rng), 0);
             List<DriftReport> out = h.extractOutputValues();
