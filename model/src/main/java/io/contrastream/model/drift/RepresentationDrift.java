@@ -1,0 +1,64 @@
+package io.contrastream.model.drift;
+
+/**
+ * How far one encoder version moved a fixed set of probe samples from where the previous version put them: the mean
+ * cosine movement 1 − cos(e_old, e_new) of each probe's embedding, and the mean overlap of each probe's k nearest
+ * neighbours (cosine) among the probes under the two versions. Stored vectors of a vector index go stale when the
+ * movement grows and the overlap falls; both are exactly 0 and 1 when the encoder did not change.
+ */
+public final class RepresentationDrift {
+
+    public record Result(double cosineMovement, double knnOverlap) {}
+
+    private RepresentationDrift() {}
+
+    /** {@code before} and {@code after}: the same n probes (n > k) embedded by two encoder versions. */
+    public static Result compare(float[][] before, float[][] after, int k) {
+        int n = before.length;
+        if (after.length != n) throw new IllegalArgumentException("probe counts differ: " + n + " and " + after.length);
+        if (n <= k) throw new IllegalArgumentException("need more than k = " + k + " probes, got " + n);
+        double[][] a = unit(before);
+        double[][] b = unit(after);
+        double movement = 0;
+        for (int i = 0; i < n; i++) movement += 1 - dot(a[i], b[i]);
+        double overlap = 0;
+        for (int i = 0; i < n; i++) {
+            java.util.Set<Integer> na = neighbours(a, i, k);
+            int shared = 0;
+            for (int j : neighbours(b, i, k)) if (na.contains(j)) shared++;
+            overlap += shared / (double) k;
+        }
+        return new Result(Math.max(0, movement / n), overlap / n);
+    }
+
+    /** Indices of the k most cosine-similar other probes of probe i (ties broken by index). */
+    private static java.util.Set<Integer> neighbours(double[][] x, int i, int k) {
+        Integer[] order = new Integer[x.length - 1];
+        double[] sim = new double[x.length];
+        for (int j = 0, o = 0; j < x.length; j++) {
+            if (j == i) continue;
+            sim[j] = dot(x[i], x[j]);
+            order[o++] = j;
+        }
+        java.util.Arrays.sort(order, (p, q) -> sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) : Integer.compare(p, q));
+        return new java.util.HashSet<>(java.util.Arrays.asList(order).subList(0, k));
+    }
+
+    private static double[][] unit(float[][] x) {
+        double[][] out = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            double s = 0;
+            for (float v : x[i]) s += (double) v * v;
+            double inv = 1 / (Math.sqrt(s) + 1e-12);
+            out[i] = new double[x[i].length];
+            for (int j = 0; j < x[i].length; j++) out[i][j] = x[i][j] * inv;
+        }
+        return out;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) s += a[j] * b[j];
+        return s;
+    }
+}
