@@ -32,6 +32,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import static io.contrastream.pipeline.config.JobParams.AUGMENT_STRENGTH;
 import static io.contrastream.pipeline.config.JobParams.BATCH_SIZE;
 import static io.contrastream.pipeline.config.JobParams.BATCH_TIMEOUT_MS;
+import static io.contrastream.pipeline.config.JobParams.DRIFT_ALARM_LEVEL;
+import static io.contrastream.pipeline.config.JobParams.DRIFT_ALARM_WINDOWS;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_MAX_SAMPLES;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_PERMUTATIONS;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_REFERENCE;
@@ -103,7 +105,8 @@ public final class ContrastiveJob {
                         stepStats.map(DriftInput::of).returns(driftInput).name("drift-stats").uid("drift-stats").setParallelism(1));
         SingleOutputStreamOperator<DriftReport> drift = driftInputs
                 .transform("drift", new AvroTypeInfo<>(DriftReport.class), new DriftOperator(c.get(DRIFT_WINDOW),
-                        c.get(DRIFT_REFERENCE), c.get(DRIFT_MAX_SAMPLES), c.get(DRIFT_PERMUTATIONS), c.get(SEED), probes))
+                        c.get(DRIFT_REFERENCE), c.get(DRIFT_MAX_SAMPLES), c.get(DRIFT_PERMUTATIONS), c.get(SEED), probes,
+                        new DriftOperator.Alarms(c.get(DRIFT_ALARM_LEVEL), c.get(DRIFT_ALARM_WINDOWS))))
                 .uid("drift").setParallelism(1).setMaxParallelism(1);
 
         embeddings.sinkTo(sinks.embeddings()).name("embeddings-sink").uid("embeddings-sink").setParallelism(c.get(EMBED_PARALLELISM));

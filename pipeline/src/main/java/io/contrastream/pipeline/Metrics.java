@@ -28,6 +28,9 @@ public final class Metrics {
 
     public static final String DRIFT_WINDOWS = "contrastream_drift_windows";
     public static final String DRIFT_MMD2 = "contrastream_drift_mmd2";
+    public static final String DRIFT_ALARMS = "contrastream_drift_alarms";
+    public static final String DRIFT_REPRESENTATION_MOVEMENT = "contrastream_drift_representation_cosine_movement";
+    public static final String DRIFT_REPRESENTATION_KNN_OVERLAP = "contrastream_drift_representation_knn_overlap";
     public static final String DRIFT_MMD_P_VALUE = "contrastream_drift_mmd_p_value";
     public static final String DRIFT_MEAN_SHIFT = "contrastream_drift_mean_shift";
     public static final String DRIFT_COLLAPSE_STD = "contrastream_drift_collapse_std";

@@ -94,7 +94,7 @@ class ExactlyOnceITCase {
                 .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 5)
-                .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_PERMUTATIONS, 20)
+                .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
                 .with(JobParams.CHECKPOINT_INTERVAL_MS, 300L)
                 .with(JobParams.CHECKPOINT_DIR, Path.of("target", "eo-checkpoints-" + System.nanoTime()).toAbsolutePath().toUri().toString());
         kafka.createTopics(Map.of("eo-samples", 2, "eo-embeddings", 2, "eo-drift", 1, "eo-dead", 1), Map.of());
@@ -194,7 +194,7 @@ class ExactlyOnceITCase {
                 .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 5)
-                .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_PERMUTATIONS, 20)
+                .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
                 .with(JobParams.EMBED_PARALLELISM, 2).with(JobParams.CHECKPOINT_INTERVAL_MS, 300L)
                 .with(JobParams.CHECKPOINT_DIR, Path.of("target", run + "-checkpoints").toAbsolutePath().toUri().toString());
         kafka.createTopics(Map.of(run + "-samples", 2, run + "-embeddings", 2, run + "-drift", 1, run + "-dead", 1), Map.of());

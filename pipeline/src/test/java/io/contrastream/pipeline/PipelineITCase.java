@@ -58,7 +58,7 @@ class PipelineITCase {
                 .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 3)
-                .with(JobParams.DRIFT_WINDOW, 100).with(JobParams.DRIFT_PERMUTATIONS, 50)
+                .with(JobParams.DRIFT_WINDOW, 100).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 50)
                 .with(JobParams.CHECKPOINT_INTERVAL_MS, 1000L);
         kafka.createTopics(Map.of("it-samples", 2, "it-embeddings", 2, "it-drift", 1, "it-dead", 1), Map.of());
         kafka.createTopics(Map.of("it-snapshots", 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
@@ -125,7 +125,7 @@ class PipelineITCase {
                 .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 64).with(JobParams.QUEUE_SIZE, 256)
-                .with(JobParams.DRIFT_WINDOW, 500).with(JobParams.DRIFT_PERMUTATIONS, 20)
+                .with(JobParams.DRIFT_WINDOW, 500).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
                 .with(JobParams.CHECKPOINT_INTERVAL_MS, 1000L);
         kafka.createTopics(Map.of("h-samples", 2, "h-embeddings", 2, "h-drift", 1, "h-dead", 1), Map.of());
         kafka.createTopics(Map.of("h-snapshots", 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));

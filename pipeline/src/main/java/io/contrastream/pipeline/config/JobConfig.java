@@ -49,6 +49,11 @@ public final class JobConfig implements Serializable {
         if (get(JobParams.ARCHITECTURE) == JobParams.Architecture.CNN && shape.length != 3) {
             throw new IllegalArgumentException("--architecture: 'cnn' needs --input-shape C,H,W; got " + JobParams.INPUT_SHAPE.format(shape));
         }
+        int needed = io.contrastream.model.drift.DriftAlarms.permutationsFor(get(JobParams.DRIFT_ALARM_LEVEL));
+        if (get(JobParams.DRIFT_PERMUTATIONS) < needed && get(JobParams.DRIFT_PERMUTATIONS) > 0) {   // 0: no MMD test
+            throw new IllegalArgumentException("--drift-permutations: " + get(JobParams.DRIFT_PERMUTATIONS) + " permutations cannot give a p-value <= --drift-alarm-level "
+                    + get(JobParams.DRIFT_ALARM_LEVEL) + "; allowed: at least " + needed + ", or 0 for no MMD test");
+        }
         return this;
     }
 

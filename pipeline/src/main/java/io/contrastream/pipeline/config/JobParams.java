@@ -21,7 +21,7 @@ public final class JobParams {
     public enum Architecture { AUTO, MLP, CNN }
 
     /** Which window the drift statistics compare against. */
-    public enum DriftReference { FIRST, PREVIOUS }
+    public enum DriftReference { FIRST, PREVIOUS, AFTER_ALARM }
 
     /** Kafka delivery guarantee of the output sinks. */
     public enum Delivery { AT_LEAST_ONCE, EXACTLY_ONCE }
@@ -76,8 +76,10 @@ public final class JobParams {
     public static final Param<Integer> DRIFT_WINDOW = intParam("drift-window", "Samples per drift window", 1000, 16, 1_000_000);
     public static final Param<Integer> DRIFT_MAX_SAMPLES = intParam("drift-max-samples", "Subsample per window for the O(n^2) statistics (MMD, uniformity)", 256, 8, 4096);
     public static final Param<Integer> DRIFT_PERMUTATIONS = intParam("drift-permutations", "Permutations for the MMD p-value", 100, 0, 10_000);
+    public static final Param<Double> DRIFT_ALARM_LEVEL = doubleParam("drift-alarm-level", "Level alpha of the per-window MMD test: a window with p-value <= alpha is suspect (needs --drift-permutations >= 1/alpha - 1)", 0.01, 0.0, true, 0.5);
+    public static final Param<Integer> DRIFT_ALARM_WINDOWS = intParam("drift-alarm-windows", "Consecutive suspect windows that raise the MMD drift alarm", 2, 1, 100);
     public static final Param<Double> PROBE_FRACTION = doubleParam("probe-fraction", "Fraction of labelled samples held out of training for the online kNN monitor", 0.01, 0.0, false, 0.5);
-    public static final Param<DriftReference> DRIFT_REFERENCE = enumParam("drift-reference", "Reference window: the first one, or the previous one", DriftReference.FIRST, DriftReference.class);
+    public static final Param<DriftReference> DRIFT_REFERENCE = enumParam("drift-reference", "Reference window: the first one, the previous one, or the first until an MMD alarm and then the alarmed window (the new normal)", DriftReference.FIRST, DriftReference.class);
 
     // Runtime
     public static final Param<Integer> PARALLELISM = intParam("parallelism", "Parallelism of decode, augment and the sinks", 2, 1, 1024);
@@ -91,6 +93,6 @@ public final class JobParams {
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
             BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
-            DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, PROBE_FRACTION,
+            DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);
 }

@@ -1,5 +1,6 @@
 package io.contrastream.pipeline.drift;
 
+import io.contrastream.model.drift.DriftAlarms;
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.HealthMetrics;
 import io.contrastream.model.encoder.FrozenEncoder;
@@ -32,8 +33,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>Both windows are embedded by the same, newest encoder when the window closes, so a change of the model is not
  * mistaken for a change of the data; each window keeps a seeded reservoir of at most {@code maxSamples} raw rows,
- * so memory and cost per window are bounded. Windows that close before the first snapshot wait for it; a final partial window is reported at the end of a
- * bounded input.
+ * so memory and cost per window are bounded. Windows that close before the first snapshot wait for it; a final partial
+ * window is reported at the end of a bounded input.
+ *
+ * <p>Each report carries an alarm verdict ({@link DriftAlarms}: the MMD test confirmed over consecutive windows, and
+ * Page-Hinkley on the scalar health series) and the representation drift of a fixed probe set between consecutive
+ * encoder versions, which tells consumers of the embedding feed when stored vectors have gone stale.
  */
 public class DriftOperator extends AbstractStreamOperator<DriftReport>
         implements OneInputStreamOperator<DriftInput, DriftReport>, BoundedOneInput {
@@ -49,6 +54,14 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     private final int permutations;
     private final long seed;
     private final ProbeSelector probes;
+    private final Alarms alarmConfig;
+
+    /** The MMD alarm's level α and how many consecutive windows at p ≤ α raise it. */
+    public record Alarms(double level, int windows) implements java.io.Serializable {
+        public static Alarms defaults() {
+            return new Alarms(0.01, 2);
+        }
+    }
 
     private transient DriftAnalyzer analyzer;
     private transient EncoderHolder holder;
@@ -61,6 +74,10 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     private transient Counter windows;
     private transient ListState<byte[]> state;
     private transient ListState<EncoderSnapshot> snapshotState;
+    private transient ListState<byte[]> alarmState;
+    private transient DriftAlarms alarms;
+    private transient RepresentationProbe representation;
+    private transient Counter alarmCount;
 
     public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed) {
         this(windowSize, referencePolicy, maxSamples, permutations, seed, new ProbeSelector(0, seed));
@@ -69,6 +86,12 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     /** With an online kNN monitor on the held-out probe samples that {@code probes} selects. */
     public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed,
                          ProbeSelector probes) {
+        this(windowSize, referencePolicy, maxSamples, permutations, seed, probes, Alarms.defaults());
+    }
+
+    public DriftOperator(int windowSize, DriftReference referencePolicy, int maxSamples, int permutations, long seed,
+                         ProbeSelector probes, Alarms alarmConfig) {
+        this.alarmConfig = alarmConfig;
         this.probes = probes;
         this.windowSize = windowSize;
         this.referencePolicy = referencePolicy;
@@ -89,6 +112,16 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         snapshotState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
         for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
+        alarmState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("drift-alarms", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        alarms = DriftAlarms.defaults(alarmConfig.level(), alarmConfig.windows());
+        representation = new RepresentationProbe();
+        List<byte[]> alarmSaved = new ArrayList<>();
+        alarmState.get().forEach(alarmSaved::add);
+        if (!alarmSaved.isEmpty()) {   // [alarm detectors, representation probe]
+            alarms.restore(doubles(alarmSaved.get(0)));
+            representation.restore(alarmSaved.get(1));
+        }
         closed = new ArrayDeque<>();
         probeSet = new ProbeReservoir(PROBE_CAPACITY, seed);
         List<byte[]> saved = new ArrayList<>();
@@ -106,6 +139,9 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     public void open() throws Exception {
         super.open();
         windows = getMetricGroup().counter(Metrics.DRIFT_WINDOWS);
+        alarmCount = getMetricGroup().counter(Metrics.DRIFT_ALARMS);
+        gauge(Metrics.DRIFT_REPRESENTATION_MOVEMENT, DriftReport::getRepresentationCosineMovement);
+        gauge(Metrics.DRIFT_REPRESENTATION_KNN_OVERLAP, DriftReport::getRepresentationKnnOverlap);
         gauge(Metrics.DRIFT_MMD2, DriftReport::getMmd2);
         gauge(Metrics.DRIFT_MMD_P_VALUE, DriftReport::getMmdPValue);
         gauge(Metrics.DRIFT_MEAN_SHIFT, DriftReport::getMeanShift);
@@ -164,6 +200,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         for (WindowAccumulator w : closed) saved.add(w.save());
         state.update(saved);
         snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
+        alarmState.update(List.of(bytes(alarms.save()), representation.save()));
     }
 
     private void report(WindowAccumulator w) {
@@ -180,9 +217,42 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         last.setProbeSamples(probeSet.size());
         last.setKnnAccuracyRaw(probeSet.knnAccuracy(null));
         last.setKnnAccuracy(holder.ready() ? probeSet.knnAccuracy(holder.encoder()) : null);
+        if (holder.ready()) {
+            representation.fix(DriftAnalyzer.subsample(raw, maxSamples, seed));
+            RepresentationProbe.Movement moved = representation.update(holder.encoder(), holder.version());
+            if (moved != null) {
+                last.setRepresentationFromVersion(moved.fromVersion());
+                last.setRepresentationCosineMovement(moved.drift().cosineMovement());
+                last.setRepresentationKnnOverlap(moved.drift().knnOverlap());
+            }
+        }
+        DriftAlarms.Decision d = alarms.judge(last.getMmdPValue(), last.getLoss(), last.getKnnAccuracy(), last.getCollapseStd());
+        last.setAlarm(d.alarm());
+        last.setAlarmDetectors(d.detectors());
+        last.setMmdAlarmLevel(alarms.alpha());
+        last.setMmdSuspectWindows(alarms.suspectWindows());
         output.collect(new StreamRecord<>(last));
         windows.inc();
-        if (reference == null || referencePolicy == DriftReference.PREVIOUS) reference = w;
+        if (d.alarm()) alarmCount.inc();
+        boolean replace = switch (referencePolicy) {
+            case FIRST -> false;
+            case PREVIOUS -> true;
+            case AFTER_ALARM -> d.detectors() != null && d.detectors().contains("mmd");   // the new normal
+        };
+        if (reference == null || replace) reference = w;
+    }
+
+    private static byte[] bytes(double[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length);
+        for (double x : v) b.putDouble(x);
+        return b.array();
+    }
+
+    private static double[] doubles(byte[] b) {
+        java.nio.DoubleBuffer d = java.nio.ByteBuffer.wrap(b).asDoubleBuffer();
+        double[] v = new double[d.remaining()];
+        d.get(v);
+        return v;
     }
 
 }

@@ -66,6 +66,31 @@ class DriftOperatorTest {
     }
 
     @Test
+    void aShiftRaisesTheMmdAlarmOnItsSecondWindowAndNewEncodersReportRepresentationDrift() throws Exception {
+        SplittableRandom rng = new SplittableRandom(3);
+        try (var h = harness(100, DriftReference.FIRST)) {
+            h.open();
+            h.processElement(DriftInput.of(snapshot(1, 5)), 0);
+            for (int i = 0; i < 300; i++) h.processElement(sample(i, 0, rng), 0);
+            h.processElement(DriftInput.of(snapshot(2, 9)), 0);   // another encoder: the probes move
+            for (int i = 300; i < 500; i++) h.processElement(sample(i, 1.5, rng), 0);
+            List<DriftReport> out = h.extractOutputValues();
+            assertEquals(List.of(false, false, false, false, true), out.stream().map(DriftReport::getAlarm).toList());
+            assertEquals("mmd", out.get(4).getAlarmDetectors());
+            assertEquals(1, out.get(3).getMmdSuspectWindows(), "the first shifted window is suspect, not yet an alarm");
+            assertEquals(0.01, out.get(4).getMmdAlarmLevel(), 1e-12);
+            assertNull(out.get(0).getRepresentationCosineMovement(), "the probes are fixed in the first window");
+            assertEquals(0.0, out.get(1).getRepresentationCosineMovement(), 0.0, "same encoder version: no movement");
+            assertEquals(1.0, out.get(1).getRepresentationKnnOverlap(), 0.0);
+            assertEquals(1L, out.get(3).getRepresentationFromVersion());
+            assertEquals(2L, out.get(3).getEncoderVersion());
+            assertTrue(out.get(3).getRepresentationCosineMovement() > 0.01, "another encoder moved the probes");
+            assertTrue(out.get(3).getRepresentationKnnOverlap() < 1);
+            assertEquals(0.0, out.get(4).getRepresentationCosineMovement(), 0.0);
+        }
+    }
+
+    @Test
     void theKnnMonitorScoresHeldOutLabelledProbes() throws Exception {
         SplittableRandom rng = new SplittableRandom(5);
         io.contrastream.pipeline.decode.ProbeSelector all = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);

@@ -1,0 +1,91 @@
+package io.contrastream.pipeline.drift;
+
+import io.contrastream.model.drift.RepresentationDrift;
+import io.contrastream.model.encoder.FrozenEncoder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A fixed set of raw samples (taken from the first reported window) and their embedding under the last encoder
+ * version that embedded them: each new version is compared with the previous one on the same probes.
+ */
+final class RepresentationProbe {
+
+    static final int NEIGHBOURS = 10;
+
+    private float[][] rows;        // null until fixed
+    private float[][] embedded;    // under `version`
+    private long version = -1;
+
+    boolean fixed() {
+        return rows != null;
+    }
+
+    /** Fixes the probe set (once; later calls are ignored). Needs more than {@link #NEIGHBOURS} rows. */
+    void fix(float[][] probes) {
+        if (rows == null && probes.length > NEIGHBOURS) rows = probes;
+    }
+
+    /** How far {@code toVersion} moved the probes from where {@code fromVersion} put them. */
+    record Movement(long fromVersion, RepresentationDrift.Result drift) {}
+
+    /**
+     * Embeds the probes with the given encoder version and compares with the version that embedded them last; null
+     * before the probes are fixed or the first time. An unchanged version is not re-embedded: zero movement.
+     */
+    Movement update(FrozenEncoder encoder, long encoderVersion) {
+        if (rows == null) return null;
+        if (embedded != null && encoderVersion == version) return new Movement(version, new RepresentationDrift.Result(0, 1));
+        float[][] now = encoder.embed(rows);
+        Movement m = embedded == null ? null : new Movement(version, RepresentationDrift.compare(embedded, now, NEIGHBOURS));
+        embedded = now;
+        version = encoderVersion;
+        return m;
+    }
+
+    byte[] save() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(version);
+            write(out, rows);
+            write(out, embedded);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    void restore(byte[] saved) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
+            version = in.readLong();
+            rows = read(in);
+            embedded = read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt representation-probe state", e);
+        }
+    }
+
+    private static void write(DataOutputStream out, float[][] m) throws IOException {
+        out.writeInt(m == null ? -1 : m.length);
+        if (m == null) return;
+        for (float[] r : m) {
+            out.writeInt(r.length);
+            for (float f : r) out.writeFloat(f);
+        }
+    }
+
+    private static float[][] read(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) return null;
+        float[][] m = new float[n][];
+        for (int i = 0; i < n; i++) {
+            m[i] = new float[in.readInt()];
+            for (int j = 0; j < m[i].length; j++) m[i][j] = in.readFloat();
+        }
+        return m;
+    }
+}
