@@ -58,6 +58,11 @@ public final class SampleProducer implements AutoCloseable {
         if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
     }
 
+    /** Blocks until everything sent so far is acknowledged by the broker. */
+    public void flush() {
+        producer.flush();
+    }
+
     public long sent() {
         return sent;
     }
