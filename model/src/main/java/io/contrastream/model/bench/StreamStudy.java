@@ -33,7 +33,8 @@ public final class StreamStudy {
             Map.entry("queue", "4096"), Map.entry("tau", "0.2"), Map.entry("m", "0.99"), Map.entry("lr", "1e-3"),
             Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
             Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"),
-            Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"));
+            Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"),
+            Map.entry("prior", "0"), Map.entry("hardness", "0"));
 
     private StreamStudy() {}
 
@@ -58,7 +59,8 @@ public final class StreamStudy {
                 Integer.parseInt(a.get("projection")), seed);
         LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
                 Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0,
-                new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))));
+                new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))),
+                new LearnerConfig.Debiasing(Double.parseDouble(a.get("prior")), Double.parseDouble(a.get("hardness"))));
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults().withStrength(Double.parseDouble(a.get("strength"))));
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);

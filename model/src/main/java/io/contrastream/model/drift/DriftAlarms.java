@@ -14,13 +14,15 @@ import java.util.List;
  * shift, which makes every window suspect, still alarms on its second window. The bench (bench/drift) measures the
  * resulting false alarms per 100 windows on stationary Fashion-MNIST streams.
  *
- * <p>Scalars: a {@link PageHinkley} detector on each health series (loss, online kNN accuracy, collapse std) fires on
- * a sustained change of its level.
+ * <p>Scalars: a {@link PageHinkley} detector on each health series fires on a sustained change of its level in the
+ * direction that means trouble: the loss rising, the online kNN accuracy or the collapse std falling. A loss falling as
+ * the learner learns is the normal course of things; watched both ways it raised most false alarms (bench/drift).
  */
 public final class DriftAlarms {
 
-    /** The scalar series watched by Page-Hinkley, in report order. */
+    /** The scalar series watched by Page-Hinkley, in report order, and the direction of trouble of each. */
     public static final List<String> SERIES = List.of("loss", "knn_accuracy", "collapse_std");
+    private static final PageHinkley.Direction[] TROUBLE = {PageHinkley.Direction.UP, PageHinkley.Direction.DOWN, PageHinkley.Direction.DOWN};
 
     /** One window's verdict; {@code detectors} names who fired, comma-separated ("mmd", "page_hinkley:loss", ...). */
     public record Decision(boolean alarm, String detectors) {}
@@ -42,7 +44,7 @@ public final class DriftAlarms {
         if (confirm < 1) throw new IllegalArgumentException("confirm must be >= 1, got " + confirm);
         this.alpha = alpha;
         this.confirm = confirm;
-        for (int i = 0; i < series.length; i++) series[i] = new PageHinkley(warmup, delta, lambda);
+        for (int i = 0; i < series.length; i++) series[i] = new PageHinkley(warmup, delta, lambda, TROUBLE[i]);
     }
 
     /** Page-Hinkley defaults: warm-up 20 windows (a scale from 10 was too noisy: false alarms), δ = 0.5σ, λ = 10σ. */

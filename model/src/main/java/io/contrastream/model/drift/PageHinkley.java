@@ -1,10 +1,10 @@
 package io.contrastream.model.drift;
 
 /**
- * Two-sided Page-Hinkley change detector (Page 1954; Hinkley 1971) on a scalar series, in units of the series' own
+ * Page-Hinkley change detector (Page 1954; Hinkley 1971) on a scalar series, in units of the series' own
  * scale: the first {@code warmup} values fix a mean μ and std σ; after that each value x adds (x − μ)/σ − δ to an
  * upward cumulative sum and −(x − μ)/σ − δ to a downward one, each floored at 0 (CUSUM form), and an alarm fires when
- * either exceeds λ. After an alarm the detector re-learns μ and σ from the next {@code warmup} values.
+ * a watched one exceeds λ. After an alarm the detector re-learns μ and σ from the next {@code warmup} values.
  *
  * <p>Standardising makes one (δ, λ) fit loss, accuracy and collapse alike. With warm-up 10, δ = 0.5 and λ = 8 an
  * in-control Gaussian series ran more than 500 values per false alarm and a sustained 2σ shift fired within 10
@@ -12,9 +12,13 @@ package io.contrastream.model.drift;
  */
 public final class PageHinkley {
 
+    /** Which changes of level raise the alarm. */
+    public enum Direction { UP, DOWN, BOTH }
+
     private final int warmup;
     private final double delta;
     private final double lambda;
+    private final Direction direction;
     private long n;          // values seen since the last (re)start
     private double mean;
     private double m2;       // Welford's sum of squared deviations, during warm-up
@@ -22,12 +26,17 @@ public final class PageHinkley {
     private double down;
 
     public PageHinkley(int warmup, double delta, double lambda) {
+        this(warmup, delta, lambda, Direction.BOTH);
+    }
+
+    public PageHinkley(int warmup, double delta, double lambda, Direction direction) {
         if (warmup < 2) throw new IllegalArgumentException("warmup must be >= 2, got " + warmup);
         if (!(delta >= 0)) throw new IllegalArgumentException("delta must be >= 0, got " + delta);
         if (!(lambda > 0)) throw new IllegalArgumentException("lambda must be > 0, got " + lambda);
         this.warmup = warmup;
         this.delta = delta;
         this.lambda = lambda;
+        this.direction = direction;
     }
 
     /** Adds a value (NaN is ignored); true when this value raises an alarm. */
@@ -44,7 +53,7 @@ public final class PageHinkley {
         double z = (x - mean) / Math.max(sd, 1e-9 * Math.max(1, Math.abs(mean)));
         up = Math.max(0, up + z - delta);
         down = Math.max(0, down - z - delta);
-        if (up > lambda || down > lambda) {
+        if ((direction != Direction.DOWN && up > lambda) || (direction != Direction.UP && down > lambda)) {
             reset();
             return true;
         }

@@ -7,7 +7,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * Hyper-parameters of the MoCo v2 learner (Chen et al. 2020): queue size K, temperature τ, key-encoder momentum m
- * the optimizer of the query encoder, and which queued keys a query may not use ({@link QueueHygiene}).
+ * the optimizer of the query encoder, which queued keys a query may not use ({@link QueueHygiene}), and the
+ * debiased / hard-negative form of the loss ({@link Debiasing}).
  */
 public record LearnerConfig(
         int queueSize,
@@ -16,7 +17,25 @@ public record LearnerConfig(
         Optimizer optimizer,
         double learningRate,
         double weightDecay,
-        QueueHygiene hygiene) implements Serializable {
+        QueueHygiene hygiene,
+        Debiasing debiasing) implements Serializable {
+
+    /**
+     * Debiased contrastive loss (Chuang et al. 2020) with class prior τ⁺ and hard-negative reweighting (Robinson et al.
+     * 2021) with concentration β; both 0 is plain InfoNCE.
+     */
+    public record Debiasing(double classPrior, double hardness) implements Serializable {
+        public static final Debiasing NONE = new Debiasing(0, 0);
+
+        public Debiasing {
+            if (!(classPrior >= 0 && classPrior < 1)) throw new IllegalArgumentException("classPrior must be in [0, 1), got " + classPrior);
+            if (!(hardness >= 0 && hardness <= 5)) throw new IllegalArgumentException("hardness must be in [0, 5], got " + hardness);
+        }
+
+        public boolean active() {
+            return classPrior > 0 || hardness > 0;
+        }
+    }
 
     /** Query-encoder optimizer; Adam 1e-3 beat SGD in the reference runs (STACK.md). */
     public enum Optimizer { ADAM, SGD }
@@ -28,12 +47,19 @@ public record LearnerConfig(
         if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         if (hygiene == null) throw new IllegalArgumentException("hygiene must not be null");
+        if (debiasing == null) throw new IllegalArgumentException("debiasing must not be null");
+    }
+
+    /** Plain InfoNCE. */
+    public LearnerConfig(int queueSize, double temperature, double momentum, Optimizer optimizer, double learningRate,
+                         double weightDecay, QueueHygiene hygiene) {
+        this(queueSize, temperature, momentum, optimizer, learningRate, weightDecay, hygiene, Debiasing.NONE);
     }
 
     /** With the default {@link QueueHygiene}: same-id masking on. */
     public LearnerConfig(int queueSize, double temperature, double momentum, Optimizer optimizer, double learningRate,
                          double weightDecay) {
-        this(queueSize, temperature, momentum, optimizer, learningRate, weightDecay, QueueHygiene.defaults());
+        this(queueSize, temperature, momentum, optimizer, learningRate, weightDecay, QueueHygiene.defaults(), Debiasing.NONE);
     }
 
     public static LearnerConfig defaults() {

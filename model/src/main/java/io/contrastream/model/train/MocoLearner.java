@@ -3,6 +3,7 @@ package io.contrastream.model.train;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,7 +67,7 @@ public final class MocoLearner {
         INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
         normalizeRows(k);                                                         // B×p: unit keys
 
-        InfoNce.Result r = InfoNce.compute(z, k, queue.negatives(), config.temperature(), exclusions(ids, b));
+        InfoNce.Result r = loss(z, k, exclusions(ids, b));
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
         query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
@@ -81,6 +82,14 @@ public final class MocoLearner {
         queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
         step++;
         return stats(b, r, norm, false);
+    }
+
+    /** InfoNCE against the queue; the debiased / hard-negative form when configured (a slower, double-precision path). */
+    private InfoNce.Result loss(INDArray z, INDArray k, InfoNce.Exclusions exclusions) {
+        LearnerConfig.Debiasing d = config.debiasing();
+        return d.active()
+                ? DebiasedInfoNce.compute(z, k, queue.negatives(), config.temperature(), d.classPrior(), d.hardness(), exclusions)
+                : InfoNce.compute(z, k, queue.negatives(), config.temperature(), exclusions);
     }
 
     /** A skipped step: weights, optimizer and queue untouched (the divergence guard). */

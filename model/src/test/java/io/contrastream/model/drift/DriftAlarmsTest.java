@@ -96,4 +96,16 @@ class DriftAlarmsTest {
         RepresentationDrift.Result r = RepresentationDrift.compare(e, moved, 10);
         assertTrue(r.cosineMovement() > 0.02 && r.knnOverlap() < 0.9, r.toString());
     }
+
+    @Test
+    void adwinKeepsAStationarySeriesAndDropsTheOldPartAfterAShift() {
+        SplittableRandom rng = new SplittableRandom(21);
+        Adwin adwin = new Adwin(0.002, 5);
+        for (int i = 0; i < 200; i++) assertFalse(adwin.add(5 + 0.1 * Fixtures.gaussian(rng)), "no change at value " + i);
+        assertEquals(200, adwin.size());
+        int delay = 0;
+        while (!adwin.add(5.3 + 0.1 * Fixtures.gaussian(rng))) delay++;
+        assertTrue(delay < 60, "a 3σ shift detected after " + delay + " values (ADWIN's bound is conservative: 44 here)");
+        assertTrue(adwin.size() < 200 + delay + 1, "the window dropped values from before the shift");
+    }
 }

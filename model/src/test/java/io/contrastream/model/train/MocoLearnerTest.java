@@ -114,4 +114,17 @@ class MocoLearnerTest {
         for (float w : b.snapshot(0).weights()) nb += w * w;
         assertTrue(na < 0.9 * nb, "L2 decay: |θ|² " + na + " vs " + nb);
     }
+
+    @Test
+    void theDebiasedHardNegativeLossTrainsThroughTheSameStep() {
+        LearnerConfig debiased = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, QueueHygiene.defaults(),
+                new LearnerConfig.Debiasing(0.1, 1.0));
+        MocoLearner learner = new MocoLearner(MLP, debiased);
+        float[] before = flat(learner.queryParams());
+        StepStats s = null;
+        for (int i = 0; i < 4; i++) s = learner.step(batch(i, 8, 16), batch(i + 10, 8, 16), 8);
+        assertEquals(4, s.step());
+        assertTrue(Double.isFinite(s.loss()) && !s.skipped(), s.toString());
+        assertTrue(!java.util.Arrays.equals(before, flat(learner.queryParams())), "the weights moved");
+    }
 }

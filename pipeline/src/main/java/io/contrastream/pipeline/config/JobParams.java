@@ -56,6 +56,8 @@ public final class JobParams {
     public static final Param<Boolean> QUEUE_MASK_SAME_ID = boolParam("queue-mask-same-id", "Never use a queued key of the query's own sample id as a negative (repeats, replay)", true);
     public static final Param<Double> QUEUE_MAX_COSINE = doubleParam("queue-max-cosine", "Drop queued negatives more similar to the query than this cosine, as likely near-duplicates (1 = keep all)", 1.0, -1.0, true, 1.0);
     public static final Param<Integer> QUEUE_MAX_AGE = intParam("queue-max-age", "Drop queued keys enqueued more than this many learner steps ago (0 = no limit)", 0, 0, 1 << 30);
+    public static final Param<Double> LOSS_CLASS_PRIOR = doubleParam("loss-class-prior", "Debiased contrastive loss (Chuang et al. 2020): expected share of same-class samples among the negatives, tau+ (0 = plain InfoNCE)", 0.0, 0.0, false, 0.5);
+    public static final Param<Double> LOSS_HARDNESS = doubleParam("loss-hardness", "Hard-negative reweighting (Robinson et al. 2021): concentration beta on similar negatives (0 = off)", 0.0, 0.0, false, 5.0);
     public static final Param<Double> TEMPERATURE = doubleParam("temperature", "InfoNCE temperature tau", 0.2, 0.0, true, 10.0);
     public static final Param<Double> MOMENTUM = doubleParam("momentum", "Key-encoder EMA momentum m", 0.99, 0.0, false, 0.99999);
     public static final Param<LearnerConfig.Optimizer> OPTIMIZER = enumParam("optimizer", "Query-encoder optimizer", LearnerConfig.Optimizer.ADAM, LearnerConfig.Optimizer.class);
@@ -91,7 +93,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);
