@@ -34,7 +34,7 @@ public final class StreamStudy {
             Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
             Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"),
             Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"),
-            Map.entry("prior", "0"), Map.entry("hardness", "0"));
+            Map.entry("prior", "0"), Map.entry("hardness", "0"), Map.entry("method", "moco"));
 
     private StreamStudy() {}
 
@@ -60,7 +60,8 @@ public final class StreamStudy {
         LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
                 Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0,
                 new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))),
-                new LearnerConfig.Debiasing(Double.parseDouble(a.get("prior")), Double.parseDouble(a.get("hardness"))));
+                new LearnerConfig.Debiasing(Double.parseDouble(a.get("prior")), Double.parseDouble(a.get("hardness"))),
+                LearnerConfig.Method.valueOf(a.get("method").toUpperCase()));
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults().withStrength(Double.parseDouble(a.get("strength"))));
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);

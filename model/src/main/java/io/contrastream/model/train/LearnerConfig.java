@@ -18,7 +18,14 @@ public record LearnerConfig(
         double learningRate,
         double weightDecay,
         QueueHygiene hygiene,
-        Debiasing debiasing) implements Serializable {
+        Debiasing debiasing,
+        Method method) implements Serializable {
+
+    /**
+     * The objective: MoCo v2 (query vs momentum key, negatives from the queue; the default) or SimCLR (NT-Xent over
+     * both views through the one encoder, the other 2B − 2 views of the batch as negatives; no queue, no key encoder).
+     */
+    public enum Method { MOCO, SIMCLR }
 
     /**
      * Debiased contrastive loss (Chuang et al. 2020) with class prior τ⁺ and hard-negative reweighting (Robinson et al.
@@ -48,6 +55,13 @@ public record LearnerConfig(
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         if (hygiene == null) throw new IllegalArgumentException("hygiene must not be null");
         if (debiasing == null) throw new IllegalArgumentException("debiasing must not be null");
+        if (method == null) throw new IllegalArgumentException("method must not be null");
+    }
+
+    /** MoCo v2. */
+    public LearnerConfig(int queueSize, double temperature, double momentum, Optimizer optimizer, double learningRate,
+                         double weightDecay, QueueHygiene hygiene, Debiasing debiasing) {
+        this(queueSize, temperature, momentum, optimizer, learningRate, weightDecay, hygiene, debiasing, Method.MOCO);
     }
 
     /** Plain InfoNCE. */

@@ -5,6 +5,7 @@ import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
+import io.contrastream.model.loss.NtXent;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +17,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * other view and a queue of past keys, and a key encoder that follows it by exponential moving average.
  *
  * <p>The InfoNCE gradient is computed outside the network and back-propagated as an external error; the optimizer
- * (ND4J's Adam or Nesterov updater) runs on the flat gradient. Not thread-safe: one learner per thread.
+ * (ND4J's Adam or Nesterov updater) runs on the flat gradient. With {@link LearnerConfig.Method#SIMCLR} the same
+ * learner trains SimCLR instead: both views through the query encoder, NT-Xent over the batch, no key encoder or queue.
+ * Not thread-safe: one learner per thread.
  */
 public final class MocoLearner {
 
@@ -60,6 +63,7 @@ public final class MocoLearner {
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
+        if (config.method() == LearnerConfig.Method.SIMCLR) return simclrStep(view1, view2, b, d);
         INDArray x1 = input(0, view1, b, d);                                     // B×D
         INDArray x2 = input(1, view2, b, d);                                     // B×D
 
@@ -82,6 +86,31 @@ public final class MocoLearner {
         queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
         step++;
         return stats(b, r, norm, false);
+    }
+
+    /** One SimCLR step (Chen et al. 2020): the 2B views through the query encoder, NT-Xent, update. */
+    private StepStats simclrStep(float[] view1, float[] view2, int b, int d) {
+        INDArray x = pairInput(view1, view2, b, d);                               // 2B×D: view 1 rows, then view 2
+        INDArray z = query.forward(x);                                            // 2B×p
+        InfoNce.Result r = NtXent.compute(z, config.temperature());               // 2B anchors, 2B − 2 negatives each
+        if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);
+        query.backward(r.gradZ());                                                // P: ∂L/∂θ
+        INDArray grad = query.gradient();
+        double norm = grad.norm2Number().doubleValue();
+        if (!guard.accept(norm)) return skip(b, r, norm);
+        if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);
+        updater.applyUpdater(grad, (int) step, 0);
+        query.params().subi(grad);                                                // θ ← θ − update
+        step++;
+        return stats(b, r, norm, false);
+    }
+
+    private INDArray pairInput(float[] view1, float[] view2, int b, int d) {
+        if (inputs[0] == null || inputs[0].size(0) != 2L * b) inputs[0] = Nd4j.createUninitialized(DataType.FLOAT, 2L * b, d);
+        java.nio.FloatBuffer buffer = inputs[0].data().asNioFloat();
+        buffer.put(0, view1, 0, b * d);
+        buffer.put(b * d, view2, 0, b * d);
+        return inputs[0];
     }
 
     /** InfoNCE against the queue; the debiased / hard-negative form when configured (a slower, double-precision path). */

@@ -12,7 +12,7 @@ import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.eval.KnnClassifier;
 import org.junit.jupiter.api.Test;
 
-/** A short online run on a generated clustered stream must learn features that beat a random encoder's. */
+/** A short online run on a generated clustered stream must learn features that beat a random encoder's, for each method. */
 class OnlineLearningTest {
 
     static final int DIM = 32;
@@ -21,9 +21,14 @@ class OnlineLearningTest {
     record Result(double raw, double random, double trained) {}
 
     static Result run(int steps, int batch, long seed) {
+        return run(steps, batch, seed, LearnerConfig.Method.MOCO);
+    }
+
+    static Result run(int steps, int batch, long seed, LearnerConfig.Method method) {
         SyntheticStream stream = new SyntheticStream(DIM, CLASSES, -1, seed);
         EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {DIM}, new int[] {128}, 64, 64, 64, seed);
-        MocoLearner learner = new MocoLearner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
+        MocoLearner learner = new MocoLearner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+                QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, method));
         Augmenter augment = Augmenters.forShape(new int[] {DIM}, AugmentConfig.defaults());
         float[] a = new float[batch * DIM];
         float[] b = new float[batch * DIM];
@@ -64,6 +69,13 @@ class OnlineLearningTest {
     void aShortOnlineRunBeatsARandomEncoderOnKnn() {
         Result r = run(150, 128, 42);
         System.out.printf("kNN-20: raw %.3f random %.3f trained %.3f%n", r.raw(), r.random(), r.trained());
+        assertTrue(r.trained() > r.random() + 0.02, "trained " + r.trained() + " vs random " + r.random());
+    }
+
+    @Test
+    void simclrAlsoBeatsARandomEncoderOnKnn() {
+        Result r = run(150, 128, 42, LearnerConfig.Method.SIMCLR);
+        System.out.printf("SimCLR kNN-20: raw %.3f random %.3f trained %.3f%n", r.raw(), r.random(), r.trained());
         assertTrue(r.trained() > r.random() + 0.02, "trained " + r.trained() + " vs random " + r.random());
     }
 }

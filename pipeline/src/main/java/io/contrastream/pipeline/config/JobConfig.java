@@ -84,7 +84,7 @@ public final class JobConfig implements Serializable {
         return new LearnerConfig(get(JobParams.QUEUE_SIZE), get(JobParams.TEMPERATURE), get(JobParams.MOMENTUM),
                 get(JobParams.OPTIMIZER), get(JobParams.LEARNING_RATE), get(JobParams.WEIGHT_DECAY),
                 new QueueHygiene(get(JobParams.QUEUE_MASK_SAME_ID), get(JobParams.QUEUE_MAX_COSINE), get(JobParams.QUEUE_MAX_AGE)),
-                new LearnerConfig.Debiasing(get(JobParams.LOSS_CLASS_PRIOR), get(JobParams.LOSS_HARDNESS)));
+                new LearnerConfig.Debiasing(get(JobParams.LOSS_CLASS_PRIOR), get(JobParams.LOSS_HARDNESS)), get(JobParams.METHOD));
     }
 
     /** The extra Kafka client properties ({@code k=v;k=v}) plus the bootstrap servers, for every client the job creates. */

@@ -52,6 +52,7 @@ public final class JobParams {
     // Learner
     public static final Param<Integer> BATCH_SIZE = intParam("batch-size", "Positive pairs per learner step", 128, 1, 65536);
     public static final Param<Long> BATCH_TIMEOUT_MS = longParam("batch-timeout-ms", "Train on a partial batch after this long, so a slow stream still trains", 2000, 1, 3_600_000);
+    public static final Param<LearnerConfig.Method> METHOD = enumParam("method", "Contrastive objective: moco (momentum key encoder, negatives from the queue) or simclr (NT-Xent, in-batch negatives, no queue)", LearnerConfig.Method.MOCO, LearnerConfig.Method.class);
     public static final Param<Integer> QUEUE_SIZE = intParam("queue-size", "Negative keys in the MoCo queue (K)", 4096, 1, 1 << 20);
     public static final Param<Boolean> QUEUE_MASK_SAME_ID = boolParam("queue-mask-same-id", "Never use a queued key of the query's own sample id as a negative (repeats, replay)", true);
     public static final Param<Double> QUEUE_MAX_COSINE = doubleParam("queue-max-cosine", "Drop queued negatives more similar to the query than this cosine, as likely near-duplicates (1 = keep all)", 1.0, -1.0, true, 1.0);
@@ -93,7 +94,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

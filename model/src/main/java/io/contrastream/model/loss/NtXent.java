@@ -1,0 +1,65 @@
+package io.contrastream.model.loss;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * NT-Xent, SimCLR's loss (Chen et al. 2020): 2B projections of B positive pairs (rows i and i + B), each an anchor
+ * whose positive is its partner and whose negatives are the other 2B − 2 rows, symmetric, on the unit sphere with
+ * temperature τ. With S = ẑẑᵀ/τ and P the row softmax of S over j ≠ a,
+ * L = (1/2B) Σₐ (−S[a, p(a)] + log Σ_{j≠a} e^{S[a, j]}) and ∂L/∂ẑₐ = (Σ_{j≠a} (P[a, j] + P[j, a]) ẑⱼ − 2 ẑ_{p(a)}) / (2Bτ).
+ */
+public final class NtXent {
+
+    private NtXent() {}
+
+    /** @param z 2B×d un-normalised projections, the first view's B rows then the second's */
+    public static InfoNce.Result compute(INDArray z, double tau) {
+        if (tau <= 0) throw new IllegalArgumentException("tau must be > 0, got " + tau);
+        int n = (int) z.size(0);
+        if (n < 2 || n % 2 != 0) throw new IllegalArgumentException("NT-Xent needs 2B rows of B pairs, got " + n);
+        int half = n / 2;
+        int d = (int) z.size(1);
+        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();
+        double[] norm = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += q[i * d + j] * q[i * d + j];
+            norm[i] = Math.sqrt(s) + 1e-12;
+            for (int j = 0; j < d; j++) q[i * d + j] /= norm[i];
+        }
+        INDArray qHat = Nd4j.create(q, new long[] {n, d}, 'c');
+        double[] s = Nd4j.toFlattened('c', qHat.mmul(qHat.transpose())).toDoubleVector();          // 2B×2B cosines
+        double[] p = new double[n * n];                                                             // row softmax, j ≠ a
+        double loss = 0;
+        double posCos = 0;
+        double negCos = 0;
+        for (int a = 0; a < n; a++) {
+            int partner = (a + half) % n;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) if (j != a) max = Math.max(max, s[a * n + j] / tau);
+            double sum = 0;
+            for (int j = 0; j < n; j++) if (j != a) sum += (p[a * n + j] = Math.exp(s[a * n + j] / tau - max));
+            for (int j = 0; j < n; j++) p[a * n + j] /= sum;
+            loss += -s[a * n + partner] / tau + max + Math.log(sum);
+            posCos += s[a * n + partner];
+            for (int j = 0; j < n; j++) if (j != a && j != partner) negCos += s[a * n + j];
+        }
+        double[] w = new double[n * n];                                                             // P + Pᵀ − 2·partner
+        for (int a = 0; a < n; a++) {
+            for (int j = 0; j < n; j++) w[a * n + j] = p[a * n + j] + p[j * n + a];
+            w[a * n + (a + half) % n] -= 2;
+        }
+        double[] grad = Nd4j.toFlattened('c', Nd4j.create(w, new long[] {n, n}, 'c').mmul(qHat)).toDoubleVector();   // 2B×d
+        for (int a = 0; a < n; a++) {
+            double radial = 0;
+            for (int j = 0; j < d; j++) {
+                grad[a * d + j] /= n * tau;                                                         // ∂L/∂ẑ
+                radial += q[a * d + j] * grad[a * d + j];
+            }
+            for (int j = 0; j < d; j++) grad[a * d + j] = (grad[a * d + j] - q[a * d + j] * radial) / norm[a];   // ∂L/∂z
+        }
+        INDArray gradZ = Nd4j.create(grad, new long[] {n, d}, 'c').castTo(z.dataType());
+        return new InfoNce.Result(loss / n, gradZ, posCos / n, n > 2 ? negCos / ((double) n * (n - 2)) : Double.NaN, 0);
+    }
+}

@@ -1,0 +1,48 @@
+package io.contrastream.model.loss;
+
+import static io.contrastream.model.loss.DebiasedInfoNceTest.gaussian;
+import static io.contrastream.model.loss.DebiasedInfoNceTest.unitRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class NtXentTest {
+
+    @Test
+    void lossMatchesTheDefinition() {
+        Random rng = new Random(1);
+        INDArray z = gaussian(rng, 6, 5);
+        INDArray q = unitRows(z);
+        double tau = 0.3;
+        double total = 0;
+        for (int a = 0; a < 6; a++) {
+            double sum = 0;
+            for (int j = 0; j < 6; j++) if (j != a) sum += Math.exp(q.getRow(a).mul(q.getRow(j)).sumNumber().doubleValue() / tau);
+            total += -q.getRow(a).mul(q.getRow((a + 3) % 6)).sumNumber().doubleValue() / tau + Math.log(sum);
+        }
+        assertEquals(total / 6, NtXent.compute(z, tau).loss(), 1e-10);
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferencesInDoublePrecision() {
+        Random rng = new Random(2);
+        INDArray z = gaussian(rng, 8, 5);
+        double tau = 0.2;
+        INDArray grad = NtXent.compute(z, tau).gradZ();
+        double eps = 1e-6;
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 5; j++) {
+                double orig = z.getDouble(i, j);
+                z.putScalar(i, j, orig + eps);
+                double up = NtXent.compute(z, tau).loss();
+                z.putScalar(i, j, orig - eps);
+                double down = NtXent.compute(z, tau).loss();
+                z.putScalar(i, j, orig);
+                double numeric = (up - down) / (2 * eps);
+                assertEquals(numeric, grad.getDouble(i, j), 1e-6 * Math.max(1, Math.abs(numeric)), "at (" + i + ", " + j + ")");
+            }
+        }
+    }
+}
