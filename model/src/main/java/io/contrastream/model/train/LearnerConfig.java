@@ -22,10 +22,13 @@ public record LearnerConfig(
         Method method) implements Serializable {
 
     /**
-     * The objective: MoCo v2 (query vs momentum key, negatives from the queue; the default) or SimCLR (NT-Xent over
-     * both views through the one encoder, the other 2B − 2 views of the batch as negatives; no queue, no key encoder).
+     * The objective: MoCo v2 (query vs momentum key, negatives from the queue; the default); SimCLR (NT-Xent over
+     * both views through the one encoder, the other 2B − 2 views of the batch as negatives; no queue, no key encoder);
+     * NNCLR (Dwibedi et al. 2021) on MoCo's machinery: each key's nearest neighbour in the queue, the support set,
+     * replaces it as the positive, so samples are pulled towards their semantic neighbours rather than only towards
+     * their own augmentation.
      */
-    public enum Method { MOCO, SIMCLR }
+    public enum Method { MOCO, SIMCLR, NNCLR }
 
     /**
      * Debiased contrastive loss (Chuang et al. 2020) with class prior τ⁺ and hard-negative reweighting (Robinson et al.

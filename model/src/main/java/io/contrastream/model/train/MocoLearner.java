@@ -70,8 +70,9 @@ public final class MocoLearner {
         INDArray z = query.forward(x1);                                           // B×p: query projections
         INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
         normalizeRows(k);                                                         // B×p: unit keys
+        INDArray positive = config.method() == LearnerConfig.Method.NNCLR ? nearestInQueue(k, ids) : k;   // B×p
 
-        InfoNce.Result r = loss(z, k, exclusions(ids, b));
+        InfoNce.Result r = loss(z, positive, exclusions(ids, b));
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
         query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
@@ -86,6 +87,28 @@ public final class MocoLearner {
         queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
         step++;
         return stats(b, r, norm, false);
+    }
+
+    /**
+     * NNCLR's positives: for each unit key, the most similar queued key not of the same sample (the key itself while
+     * the queue holds none).
+     */
+    private INDArray nearestInQueue(INDArray k, long[] ids) {
+        int size = queue.size();
+        if (size == 0) return k;
+        INDArray support = queue.negatives();                                     // K×p
+        float[] sim = Nd4j.toFlattened('c', k.mmul(support.transpose())).toFloatVector();   // B×K, flattened
+        INDArray out = k.dup();
+        int b = (int) k.size(0);
+        for (int i = 0; i < b; i++) {
+            int best = -1;
+            for (int j = 0; j < size; j++) {
+                if (ids != null && ids[i] != 0 && queue.id(j) == ids[i]) continue;
+                if (best < 0 || sim[i * size + j] > sim[i * size + best]) best = j;
+            }
+            if (best >= 0) out.getRow(i).assign(support.getRow(best));
+        }
+        return out;
     }
 
     /** One SimCLR step (Chen et al. 2020): the 2B views through the query encoder, NT-Xent, update. */

@@ -72,10 +72,11 @@ class OnlineLearningTest {
         assertTrue(r.trained() > r.random() + 0.02, "trained " + r.trained() + " vs random " + r.random());
     }
 
-    @Test
-    void simclrAlsoBeatsARandomEncoderOnKnn() {
-        Result r = run(150, 128, 42, LearnerConfig.Method.SIMCLR);
-        System.out.printf("SimCLR kNN-20: raw %.3f random %.3f trained %.3f%n", r.raw(), r.random(), r.trained());
-        assertTrue(r.trained() > r.random() + 0.02, "trained " + r.trained() + " vs random " + r.random());
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = LearnerConfig.Method.class, names = {"SIMCLR", "NNCLR"})
+    void theOtherMethodsAlsoBeatARandomEncoderOnKnn(LearnerConfig.Method method) {
+        Result r = run(150, 128, 42, method);
+        System.out.printf("%s kNN-20: raw %.3f random %.3f trained %.3f%n", method, r.raw(), r.random(), r.trained());
+        assertTrue(r.trained() > r.random() + 0.02, method + ": trained " + r.trained() + " vs random " + r.random());
     }
 }
