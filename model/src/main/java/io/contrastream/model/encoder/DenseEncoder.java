@@ -48,6 +48,11 @@ public final class DenseEncoder implements TrainableEncoder {
         layers.backward(gradOut, false);
     }
 
+    /** As {@link #backward}, and returns ∂L/∂input (B×D) of the last forward, for networks stacked on another. */
+    public INDArray backwardToInput(INDArray gradOut) {
+        return layers.backward(gradOut, true);
+    }
+
     @Override
     public INDArray params() {
         return params;

@@ -26,9 +26,11 @@ public record LearnerConfig(
      * both views through the one encoder, the other 2B − 2 views of the batch as negatives; no queue, no key encoder);
      * NNCLR (Dwibedi et al. 2021) on MoCo's machinery: each key's nearest neighbour in the queue, the support set,
      * replaces it as the positive, so samples are pulled towards their semantic neighbours rather than only towards
-     * their own augmentation.
+     * their own augmentation; BYOL (Grill et al. 2020: a predictor on the online projections regresses the momentum
+     * target's projection of the other view, no negatives); SimSiam (Chen &amp; He 2021: the same with the online
+     * encoder itself, gradient stopped, as the target, no momentum encoder).
      */
-    public enum Method { MOCO, SIMCLR, NNCLR }
+    public enum Method { MOCO, SIMCLR, NNCLR, BYOL, SIMSIAM }
 
     /**
      * Debiased contrastive loss (Chuang et al. 2020) with class prior τ⁺ and hard-negative reweighting (Robinson et al.

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5333;   // "CLS3": CLS2 + each queue row's sample id and enqueue step
+    private static final int MAGIC = 0x434C5334;   // "CLS4": CLS3 + the predictor (BYOL, SimSiam) and its optimizer
+    private static final int MAGIC_V3 = 0x434C5333; // "CLS3": CLS2 + each queue row's sample id and enqueue step
     private static final int MAGIC_V2 = 0x434C5332; // "CLS2": CLS1 + the divergence guard's gradient scale
     private static final int MAGIC_V1 = 0x434C5331;
 
@@ -45,6 +46,12 @@ public final class LearnerState {
             writeArray(out, q.storage());
             for (long id : q.ids()) out.writeLong(id);
             for (long s : q.steps()) out.writeLong(s);
+            Predictor p = learner.predictor();
+            out.writeBoolean(p != null);
+            if (p != null) {
+                writeArray(out, p.params());
+                writeArray(out, p.updaterState() == null ? Nd4j.empty(DataType.FLOAT) : p.updaterState());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,7 +62,7 @@ public final class LearnerState {
     public static void restore(MocoLearner learner, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int magic = in.readInt();
-            if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
+            if (magic != MAGIC && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
             EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
             if (!saved.equals(learner.encoderConfig())) {
                 throw new IllegalStateException("learner state was written for encoder " + saved
@@ -79,9 +86,20 @@ public final class LearnerState {
             NegativeQueue q = learner.queue();
             long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked), enqueued at step 0
             long[] steps = new long[q.capacity()];
-            if (magic == MAGIC) {
+            if (magic == MAGIC || magic == MAGIC_V3) {
                 for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
                 for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
+            }
+            boolean hasPredictor = magic == MAGIC && in.readBoolean();
+            Predictor p = learner.predictor();
+            if (hasPredictor != (p != null)) {
+                throw new IllegalStateException("learner state was written " + (hasPredictor ? "with" : "without")
+                        + " a predictor but the job's method " + learner.config().method() + (p != null ? " needs one" : " has none"));
+            }
+            if (p != null) {
+                assign(p.params(), readFloats(in), "predictor");
+                float[] pu = readFloats(in);
+                if (p.updaterState() != null) assign(p.updaterState(), pu, "predictor optimizer state");
             }
             q.restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size, ids, steps);
             learner.restoreCounters(step, skipped, gradientScale);

@@ -3,6 +3,7 @@ package io.contrastream.model.train;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.loss.CosineRegression;
 import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
 import io.contrastream.model.loss.NtXent;
@@ -32,6 +33,7 @@ public final class MocoLearner {
     private final NegativeQueue queue;
     private final INDArray[] inputs = new INDArray[2];
     private int[] excluded = new int[64];   // reused cell list of the exclusions
+    private final Predictor predictor;      // BYOL and SimSiam only
     private long step;
     private long skippedSteps;
     private final DivergenceGuard guard = new DivergenceGuard();
@@ -47,6 +49,8 @@ public final class MocoLearner {
         this.updaterState = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
         this.updater = u.instantiate(updaterState, true);
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
+        boolean predictive = config.method() == LearnerConfig.Method.BYOL || config.method() == LearnerConfig.Method.SIMSIAM;
+        this.predictor = predictive ? new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed()) : null;
     }
 
     /** One training step on a batch of positive pairs without sample ids (no same-id masking). */
@@ -64,6 +68,7 @@ public final class MocoLearner {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
         if (config.method() == LearnerConfig.Method.SIMCLR) return simclrStep(view1, view2, b, d);
+        if (predictor != null) return predictiveStep(view1, view2, b, d);
         INDArray x1 = input(0, view1, b, d);                                     // B×D
         INDArray x2 = input(1, view2, b, d);                                     // B×D
 
@@ -128,12 +133,47 @@ public final class MocoLearner {
         return stats(b, r, norm, false);
     }
 
+    /**
+     * One BYOL or SimSiam step: both views through the online encoder and the predictor, each prediction regressed
+     * onto the target's projection of the other view (BYOL: the momentum encoder; SimSiam: the online encoder, its
+     * gradient stopped), 2 − 2cos; no negatives, so the queue is left alone.
+     */
+    private StepStats predictiveStep(float[] view1, float[] view2, int b, int d) {
+        boolean byol = config.method() == LearnerConfig.Method.BYOL;
+        INDArray swapped = pairInput(1, view2, view1, b, d);                     // 2B×D: the other view of each row
+        INDArray t = (byol ? key : query).infer(swapped).dup();                  // 2B×p: targets, no gradient
+        INDArray z = query.forward(pairInput(0, view1, view2, b, d));           // 2B×p: online projections
+        INDArray p = predictor.forward(z);                                       // 2B×p: predictions
+        InfoNce.Result r = CosineRegression.compute(p, t);                       // mean 2 − 2cos(p, t)
+        if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);
+        query.backward(predictor.backward(r.gradZ()));                           // P: through predictor, then encoder
+        INDArray grad = query.gradient();
+        double norm = grad.norm2Number().doubleValue();
+        if (!guard.accept(norm)) return skip(b, r, norm);
+        if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);
+        updater.applyUpdater(grad, (int) step, 0);
+        query.params().subi(grad);                                                // θ ← θ − update
+        predictor.update(step);                                                   // φ ← φ − update
+        if (byol) {
+            float m = (float) config.momentum();
+            Blas.scal(m, key.params());                                           // ξ ← m·ξ + (1−m)·θ
+            Blas.axpy(1 - m, query.params(), key.params());
+        }
+        step++;
+        return stats(b, r, norm, false);
+    }
+
     private INDArray pairInput(float[] view1, float[] view2, int b, int d) {
-        if (inputs[0] == null || inputs[0].size(0) != 2L * b) inputs[0] = Nd4j.createUninitialized(DataType.FLOAT, 2L * b, d);
-        java.nio.FloatBuffer buffer = inputs[0].data().asNioFloat();
-        buffer.put(0, view1, 0, b * d);
-        buffer.put(b * d, view2, 0, b * d);
-        return inputs[0];
+        return pairInput(0, view1, view2, b, d);
+    }
+
+    /** The two views stacked in one reused 2B×D buffer: {@code first}'s rows, then {@code second}'s. */
+    private INDArray pairInput(int which, float[] first, float[] second, int b, int d) {
+        if (inputs[which] == null || inputs[which].size(0) != 2L * b) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, 2L * b, d);
+        java.nio.FloatBuffer buffer = inputs[which].data().asNioFloat();
+        buffer.put(0, first, 0, b * d);
+        buffer.put(b * d, second, 0, b * d);
+        return inputs[which];
     }
 
     /** InfoNCE against the queue; the debiased / hard-negative form when configured (a slower, double-precision path). */
@@ -232,6 +272,9 @@ public final class MocoLearner {
     INDArray queryParams() { return query.params(); }
 
     INDArray keyParams() { return key.params(); }
+
+    /** BYOL's and SimSiam's predictor, or null. */
+    Predictor predictor() { return predictor; }
 
     /** The optimizer's state (e.g. Adam's moments), or null for a stateless optimizer. */
     INDArray updaterState() { return updaterState; }

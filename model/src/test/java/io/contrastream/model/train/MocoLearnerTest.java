@@ -127,4 +127,20 @@ class MocoLearnerTest {
         assertTrue(Double.isFinite(s.loss()) && !s.skipped(), s.toString());
         assertTrue(!java.util.Arrays.equals(before, flat(learner.queryParams())), "the weights moved");
     }
+
+    @Test
+    void byolsPredictorIsPartOfTheCheckpointedState() {
+        LearnerConfig byol = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, QueueHygiene.defaults(),
+                LearnerConfig.Debiasing.NONE, LearnerConfig.Method.BYOL);
+        MocoLearner a = new MocoLearner(MLP, byol);
+        for (int i = 0; i < 3; i++) a.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
+        MocoLearner b = new MocoLearner(MLP, byol);
+        LearnerState.restore(b, LearnerState.save(a));
+        a.step(batch(50, 8, 16), batch(51, 8, 16), 8);
+        b.step(batch(50, 8, 16), batch(51, 8, 16), 8);
+        assertArrayEquals(flat(a.queryParams()), flat(b.queryParams()), "same predictor and optimizer: same next step");
+        assertArrayEquals(flat(a.predictor().params()), flat(b.predictor().params()));
+        var refused = assertThrows(IllegalStateException.class, () -> LearnerState.restore(new MocoLearner(MLP, CONFIG), LearnerState.save(a)));
+        assertTrue(refused.getMessage().contains("predictor"), refused.getMessage());
+    }
 }

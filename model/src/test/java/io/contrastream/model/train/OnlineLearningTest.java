@@ -18,7 +18,7 @@ class OnlineLearningTest {
     static final int DIM = 32;
     static final int CLASSES = 8;
 
-    record Result(double raw, double random, double trained) {}
+    record Result(double raw, double random, double trained, double collapseStd, int dim) {}
 
     static Result run(int steps, int batch, long seed) {
         return run(steps, batch, seed, LearnerConfig.Method.MOCO);
@@ -54,8 +54,9 @@ class OnlineLearningTest {
             System.arraycopy(x[i], 0, flat, i * DIM, DIM);
         }
         Snapshot snap = learner.snapshot(1);
+        float[][] trained = new FrozenEncoder(encoder, snap.weights()).embed(flat, x.length);
         return new Result(knn(x, y, bank), knn(FrozenEncoder.random(encoder).embed(flat, x.length), y, bank),
-                knn(new FrozenEncoder(encoder, snap.weights()).embed(flat, x.length), y, bank));
+                knn(trained, y, bank), io.contrastream.model.drift.HealthMetrics.collapseStd(trained), encoder.embeddingDim());
     }
 
     static double knn(float[][] f, int[] y, int bank) {
@@ -73,10 +74,12 @@ class OnlineLearningTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = LearnerConfig.Method.class, names = {"SIMCLR", "NNCLR"})
+    @org.junit.jupiter.params.provider.EnumSource(value = LearnerConfig.Method.class, names = {"SIMCLR", "NNCLR", "BYOL", "SIMSIAM"})
     void theOtherMethodsAlsoBeatARandomEncoderOnKnn(LearnerConfig.Method method) {
         Result r = run(150, 128, 42, method);
-        System.out.printf("%s kNN-20: raw %.3f random %.3f trained %.3f%n", method, r.raw(), r.random(), r.trained());
+        System.out.printf("%s kNN-20: raw %.3f random %.3f trained %.3f, collapse std %.4f (0.5/sqrt(d) = %.4f)%n", method,
+                r.raw(), r.random(), r.trained(), r.collapseStd(), 0.5 / Math.sqrt(r.dim()));
         assertTrue(r.trained() > r.random() + 0.02, method + ": trained " + r.trained() + " vs random " + r.random());
+        assertTrue(r.collapseStd() > 0.5 / Math.sqrt(r.dim()), method + " collapsed: std " + r.collapseStd());
     }
 }

@@ -52,7 +52,7 @@ public final class JobParams {
     // Learner
     public static final Param<Integer> BATCH_SIZE = intParam("batch-size", "Positive pairs per learner step", 128, 1, 65536);
     public static final Param<Long> BATCH_TIMEOUT_MS = longParam("batch-timeout-ms", "Train on a partial batch after this long, so a slow stream still trains", 2000, 1, 3_600_000);
-    public static final Param<LearnerConfig.Method> METHOD = enumParam("method", "Contrastive objective: moco (momentum key encoder, negatives from the queue), simclr (NT-Xent, in-batch negatives, no queue) or nnclr (the key's nearest queued neighbour is the positive)", LearnerConfig.Method.MOCO, LearnerConfig.Method.class);
+    public static final Param<LearnerConfig.Method> METHOD = enumParam("method", "Contrastive objective: moco (momentum key encoder, negatives from the queue), simclr (NT-Xent, in-batch negatives), nnclr (the key's nearest queued neighbour is the positive), byol (predictor, momentum target, no negatives) or simsiam (predictor, stop-gradient, no negatives)", LearnerConfig.Method.MOCO, LearnerConfig.Method.class);
     public static final Param<Integer> QUEUE_SIZE = intParam("queue-size", "Negative keys in the MoCo queue (K)", 4096, 1, 1 << 20);
     public static final Param<Boolean> QUEUE_MASK_SAME_ID = boolParam("queue-mask-same-id", "Never use a queued key of the query's own sample id as a negative (repeats, replay)", true);
     public static final Param<Double> QUEUE_MAX_COSINE = doubleParam("queue-max-cosine", "Drop queued negatives more similar to the query than this cosine, as likely near-duplicates (1 = keep all)", 1.0, -1.0, true, 1.0);

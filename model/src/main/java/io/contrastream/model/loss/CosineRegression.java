@@ -1,0 +1,42 @@
+package io.contrastream.model.loss;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The negative-free loss of BYOL (Grill et al. 2020) and SimSiam (Chen &amp; He 2021): the mean over rows of
+ * ‖p̂ − t̂‖² = 2 − 2 cos(p, t) between predictions p and stop-gradient targets t. With p̂ = p/|p|,
+ * ∂L/∂p = −2 (t̂ − (p̂·t̂) p̂) / (|p| · n).
+ */
+public final class CosineRegression {
+
+    private CosineRegression() {}
+
+    /** @param p n×d predictions (gradient flows here); @param t n×d targets (no gradient) */
+    public static InfoNce.Result compute(INDArray p, INDArray t) {
+        int n = (int) p.size(0);
+        int d = (int) p.size(1);
+        if (t.size(0) != n || t.size(1) != d) throw new IllegalArgumentException("predictions and targets differ in shape");
+        double[] pv = Nd4j.toFlattened('c', p).toDoubleVector();
+        double[] tv = Nd4j.toFlattened('c', t).toDoubleVector();
+        double[] grad = new double[n * d];
+        double loss = 0;
+        double cosSum = 0;
+        for (int i = 0; i < n; i++) {
+            double pn = 0;
+            double tn = 0;
+            for (int j = 0; j < d; j++) {
+                pn += pv[i * d + j] * pv[i * d + j];
+                tn += tv[i * d + j] * tv[i * d + j];
+            }
+            pn = Math.sqrt(pn) + 1e-12;
+            tn = Math.sqrt(tn) + 1e-12;
+            double cos = 0;
+            for (int j = 0; j < d; j++) cos += pv[i * d + j] / pn * tv[i * d + j] / tn;
+            loss += 2 - 2 * cos;
+            cosSum += cos;
+            for (int j = 0; j < d; j++) grad[i * d + j] = -2 * (tv[i * d + j] / tn - cos * pv[i * d + j] / pn) / (pn * n);
+        }
+        return new InfoNce.Result(loss / n, Nd4j.create(grad, new long[] {n, d}, 'c').castTo(p.dataType()), cosSum / n, Double.NaN, 0);
+    }
+}
