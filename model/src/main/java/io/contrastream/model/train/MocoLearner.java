@@ -34,6 +34,7 @@ public final class MocoLearner {
     private final INDArray[] inputs = new INDArray[2];
     private int[] excluded = new int[64];   // reused cell list of the exclusions
     private final Predictor predictor;      // BYOL and SimSiam only
+    private double lastNorm;                // gradient norm of the last backpropAndUpdate
     private long step;
     private long skippedSteps;
     private final DivergenceGuard guard = new DivergenceGuard();
@@ -79,19 +80,33 @@ public final class MocoLearner {
 
         InfoNce.Result r = loss(z, positive, exclusions(ids, b));
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
-        query.backward(r.gradZ());                                                // P: ∂L/∂θ_q
+        if (!backpropAndUpdate(r.gradZ())) return skip(b, r, lastNorm);           // a spike: keep the last good weights
+        momentumUpdate();                                                         // θ_k ← m·θ_k + (1−m)·θ_q
+        queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
+        step++;
+        return stats(b, r, lastNorm, false);
+    }
+
+    /**
+     * ∂L/∂z back through the query encoder, then, unless the divergence guard refuses the gradient (false: the last
+     * good weights stay), weight decay and the optimizer step; {@link #lastNorm} is the gradient's norm either way.
+     */
+    private boolean backpropAndUpdate(INDArray gradZ) {
+        query.backward(gradZ);                                                    // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
-        double norm = grad.norm2Number().doubleValue();
-        if (!guard.accept(norm)) return skip(b, r, norm);                         // a spike: keep the last good weights
+        lastNorm = grad.norm2Number().doubleValue();
+        if (!guard.accept(lastNorm)) return false;
         if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);   // P: g + λθ (L2)
         updater.applyUpdater(grad, (int) step, 0);                                // P: Adam/Nesterov step, in place
         query.params().subi(grad);                                                // θ_q ← θ_q − update
+        return true;
+    }
+
+    /** The key (target) encoder follows the query encoder by exponential moving average. */
+    private void momentumUpdate() {
         float m = (float) config.momentum();
         Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
         Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
-        queue.enqueue(k, ids, step);                                              // K×p: newest keys replace oldest
-        step++;
-        return stats(b, r, norm, false);
     }
 
     /**
@@ -122,15 +137,9 @@ public final class MocoLearner {
         INDArray z = query.forward(x);                                            // 2B×p
         InfoNce.Result r = NtXent.compute(z, config.temperature());               // 2B anchors, 2B − 2 negatives each
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);
-        query.backward(r.gradZ());                                                // P: ∂L/∂θ
-        INDArray grad = query.gradient();
-        double norm = grad.norm2Number().doubleValue();
-        if (!guard.accept(norm)) return skip(b, r, norm);
-        if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);
-        updater.applyUpdater(grad, (int) step, 0);
-        query.params().subi(grad);                                                // θ ← θ − update
+        if (!backpropAndUpdate(r.gradZ())) return skip(b, r, lastNorm);
         step++;
-        return stats(b, r, norm, false);
+        return stats(b, r, lastNorm, false);
     }
 
     /**
@@ -146,21 +155,11 @@ public final class MocoLearner {
         INDArray p = predictor.forward(z);                                       // 2B×p: predictions
         InfoNce.Result r = CosineRegression.compute(p, t);                       // mean 2 − 2cos(p, t)
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);
-        query.backward(predictor.backward(r.gradZ()));                           // P: through predictor, then encoder
-        INDArray grad = query.gradient();
-        double norm = grad.norm2Number().doubleValue();
-        if (!guard.accept(norm)) return skip(b, r, norm);
-        if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);
-        updater.applyUpdater(grad, (int) step, 0);
-        query.params().subi(grad);                                                // θ ← θ − update
+        if (!backpropAndUpdate(predictor.backward(r.gradZ()))) return skip(b, r, lastNorm);   // through predictor, encoder
         predictor.update(step);                                                   // φ ← φ − update
-        if (byol) {
-            float m = (float) config.momentum();
-            Blas.scal(m, key.params());                                           // ξ ← m·ξ + (1−m)·θ
-            Blas.axpy(1 - m, query.params(), key.params());
-        }
+        if (byol) momentumUpdate();                                               // ξ ← m·ξ + (1−m)·θ
         step++;
-        return stats(b, r, norm, false);
+        return stats(b, r, lastNorm, false);
     }
 
     private INDArray pairInput(float[] view1, float[] view2, int b, int d) {
