@@ -98,9 +98,9 @@ public final class StreamStudy {
         StringBuilder knobs = new StringBuilder();
         a.forEach((k, v) -> knobs.append(knobs.length() == 0 ? "" : ", ").append('"').append(k).append("\": \"").append(v).append('"'));
         System.out.printf("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %s, \"steps\": %d, \"skipped\": %d, "
-                        + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"samples\": %d, \"args\": {%s}}%n",
+                        + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"args\": {%s}}%n",
                 100 * knn[0], 100 * knn[1], probe, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
-                trainSeconds, n, knobs);
+                trainSeconds, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), knobs);
     }
 
     private static float[][] rows(Idx.Tensor t) {
