@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5334;   // "CLS4": CLS3 + the predictor (BYOL, SimSiam) and its optimizer
+    private static final int MAGIC = 0x434C5334;   // "CLS4": CLS3 + the method, the predictor (BYOL, SimSiam) and its optimizer
     private static final int MAGIC_V3 = 0x434C5333; // "CLS3": CLS2 + each queue row's sample id and enqueue step
     private static final int MAGIC_V2 = 0x434C5332; // "CLS2": CLS1 + the divergence guard's gradient scale
     private static final int MAGIC_V1 = 0x434C5331;
@@ -33,6 +33,7 @@ public final class LearnerState {
             out.writeInt(MAGIC);
             out.writeUTF(learner.encoderConfig().toJson());
             out.writeInt(learner.config().queueSize());
+            out.writeUTF(learner.config().method().name());
             out.writeLong(learner.step());
             out.writeLong(learner.skippedSteps());
             out.writeDouble(learner.guard().scale());
@@ -72,6 +73,16 @@ public final class LearnerState {
             if (queueSize != learner.config().queueSize()) {
                 throw new IllegalStateException("learner state has queue size " + queueSize
                         + " but the job is configured with " + learner.config().queueSize());
+            }
+            if (magic == MAGIC) {
+                String method = in.readUTF();
+                if (!method.equals(learner.config().method().name())) {
+                    throw new IllegalStateException("learner state was written by method " + method
+                            + " but the job is configured with " + learner.config().method());
+                }
+            } else if (learner.config().method() != LearnerConfig.Method.MOCO) {   // older states are all MoCo's
+                throw new IllegalStateException("learner state was written by method MOCO but the job is configured with "
+                        + learner.config().method());
             }
             long step = in.readLong();
             long skipped = in.readLong();
