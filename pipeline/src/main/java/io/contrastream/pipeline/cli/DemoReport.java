@@ -105,6 +105,12 @@ final class DemoReport {
         System.out.printf("drift (MMD^2 vs window %s, p-value): before the shift at sample %,d: %s | after: %s%n",
                 reports.stream().map(DriftReport::getReferenceWindowIndex).filter(x -> x != null).findFirst().orElse(null),
                 stream.shiftAt(), describe(reports.stream().filter(before).toList()), describe(reports.stream().filter(after).toList()));
+        List<DriftReport> alarms = reports.stream().filter(DriftReport::getAlarm).toList();
+        System.out.printf("drift alarms: %d before the shift, %d after%s%n",
+                alarms.stream().filter(r -> r.getWindowEnd().toEpochMilli() < shiftTime).count(),
+                alarms.stream().filter(r -> r.getWindowStart().toEpochMilli() >= shiftTime).count(),
+                alarms.stream().filter(r -> r.getWindowStart().toEpochMilli() >= shiftTime).findFirst()
+                        .map(r -> " (first: window " + r.getWindowIndex() + ", " + r.getAlarmDetectors() + ")").orElse(""));
     }
 
     private static String describe(List<DriftReport> rs) {
