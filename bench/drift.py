@@ -1,15 +1,11 @@
 """Runs DriftBench, writes bench/results/drift.json and the drift table in BENCHMARKS.md."""
-import datetime, json, os, re, subprocess, sys
+import datetime, json, os, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, java_json, replace_block
 
 
 def run():
-    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
-    cmd = ["java", "-Xmx6g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
-           "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, "io.contrastream.model.bench.DriftBench"]
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
-    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+    return java_json("io.contrastream.model.bench.DriftBench", [])
 
 
 def write_markdown(r):
@@ -34,13 +30,7 @@ ADWIN on the loss alone {base['adwin_loss']['false_alarms_per_100_windows']:.2f}
 against {r['pipeline_ms_per_window']:.0f} ms of the rest of the pipeline's compute per window (learner steps and embedding
 every sample): {100 * r['drift_cost_fraction']:.1f} % of the compute.
 <!-- drift:end -->"""
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    md = open(path).read()
-    if "<!-- drift:begin" in md:
-        md = re.sub(r"<!-- drift:begin.*?<!-- drift:end -->", lambda _: text, md, flags=re.S)
-    else:
-        md = md.rstrip() + "\n\n## Drift detection (issue 6): `bench/drift`\n\n" + text + "\n"
-    open(path, "w").write(md)
+    replace_block("drift", text, "## Drift detection (issue 6): `bench/drift`")
 
 
 if __name__ == "__main__":

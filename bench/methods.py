@@ -1,18 +1,14 @@
 """Runs StreamStudy once per method, writes bench/results/methods.json and the methods table in BENCHMARKS.md."""
-import datetime, json, os, re, subprocess, sys
+import datetime, json, os, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, java_json, replace_block
+
 METHODS = [("moco", {}), ("simclr", {}), ("nnclr", {}), ("byol", {}), ("simsiam", {}),
            ("moco, debiased τ⁺ 0.1, hardness β 1", {"prior": "0.1", "hardness": "1"})]
 
 
 def study(args):
-    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
-    cmd = ["java", "-Xmx6g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
-           "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, "io.contrastream.model.bench.StreamStudy",
-           *[f"{k}={v}" for k, v in args.items()]]
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
-    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+    return java_json("io.contrastream.model.bench.StreamStudy", args)
 
 
 def write_markdown(rows, date):
@@ -25,14 +21,7 @@ def write_markdown(rows, date):
         lines.append(f"| {r['method']} | {r['knn200']:.2f} | {r['knn20']:.2f} | {r['linear_probe']:.2f} | "
                      f"{r['samples_per_s']:.0f} | {r['collapse_std']:.4f} |")
     lines.append("<!-- methods:end -->")
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read()
-    block = "\n".join(lines)
-    if "<!-- methods:begin" in text:
-        text = re.sub(r"<!-- methods:begin.*?<!-- methods:end -->", lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n## The family of methods (issue 8): `bench/methods`\n\n" + block + "\n"
-    open(path, "w").write(text)
+    replace_block("methods", "\n".join(lines), "## The family of methods (issue 8): `bench/methods`")
 
 
 def main():

@@ -2,11 +2,10 @@
 import datetime
 import json
 import os
-import re
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, java_json, replace_block
+
 BASE = {"batch": "256", "queue": "4096", "tau": "0.2", "m": "0.99", "strength": "1.0", "replay": "0"}
 VARIANTS = [{}, {"batch": "128"}, {"batch": "512"}, {"queue": "1024"}, {"queue": "16384"}, {"tau": "0.1"},
             {"tau": "0.5"}, {"m": "0.9"}, {"m": "0.999"}, {"strength": "0.5"}, {"strength": "1.5"},
@@ -14,12 +13,7 @@ VARIANTS = [{}, {"batch": "128"}, {"batch": "512"}, {"queue": "1024"}, {"queue":
 
 
 def study(args):
-    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
-    cmd = ["java", "-Xmx6g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
-           "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, "io.contrastream.model.bench.StreamStudy",
-           *[f"{k}={v}" for k, v in args.items()]]
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
-    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+    return java_json("io.contrastream.model.bench.StreamStudy", args)
 
 
 def main():
@@ -46,14 +40,7 @@ def main():
         name = ", ".join(f"{k} {v}" for k, v in r["changed"].items()).strip()
         lines.append(f"| {name} | {r['knn200']:.2f} | {r['knn20']:.2f} | {r['steps']} | {r['train_seconds']:.0f} |")
     lines.append("<!-- sensitivity:end -->")
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read()
-    block = "\n".join(lines)
-    if "<!-- sensitivity:begin" in text:
-        text = re.sub(r"<!-- sensitivity:begin.*?<!-- sensitivity:end -->", lambda _: block, text, flags=re.S)
-    else:
-        text += "\n### Sensitivity to the learner's knobs (issue 3): `bench/sensitivity`\n\n" + block + "\n"
-    open(path, "w").write(text)
+    replace_block("sensitivity", "\n".join(lines), "### Sensitivity to the learner's knobs (issue 3): `bench/sensitivity`")
     return 0
 
 
