@@ -24,6 +24,10 @@ import java.util.Map;
  * augmentation seeding, {@link OnlineTrainer} with replay), without Kafka or Flink, then kNN-200 / kNN-20 (and
  * optionally the linear probe) on the test split. It isolates the learner's sensitivity to its knobs from the
  * pipeline: {@code StreamStudy key=value ...}, keys as in {@link #DEFAULTS}. Prints one JSON line.
+ *
+ * <p>With {@code rate} > 0 the stream is paced: batch i is due when its last sample would have arrived at that many
+ * samples/s, and until then the learner trains on replayed batches, as a deployment whose learner outruns its stream
+ * could. Every method then gets the same wall-clock budget for the same stream: a cheaper step buys more steps.
  */
 public final class StreamStudy {
 
@@ -34,7 +38,7 @@ public final class StreamStudy {
             Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
             Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"),
             Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"),
-            Map.entry("prior", "0"), Map.entry("hardness", "0"), Map.entry("method", "moco"));
+            Map.entry("prior", "0"), Map.entry("hardness", "0"), Map.entry("method", "moco"), Map.entry("rate", "0"));
 
     private StreamStudy() {}
 
@@ -73,9 +77,25 @@ public final class StreamStudy {
         float[] second = new float[batch * d];
         float[] raw = new float[batch * d];
         long[] ids = new long[batch];
+        double rate = Double.parseDouble(a.get("rate"));
+        java.util.SplittableRandom idleRng = new java.util.SplittableRandom(seed ^ 0x1D1EL);
+        long replaySteps = 0;
+        long busy = 0;
         long start = System.nanoTime();
         double[] lastLoss = {Double.NaN};
         for (int from = 0; from + batch <= n; from += batch) {   // a trailing partial batch is left out, as a timeout would
+            long due = start + (long) ((from + batch) / rate * 1e9);   // rate 0: due at once, the unpaced study
+            while (rate > 0 && System.nanoTime() < due) {
+                if (trainer.replay().size() == 0) {
+                    Thread.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
+                    continue;
+                }
+                long t = System.nanoTime();
+                lastLoss[0] = trainer.replayStep(batch, idleRng).loss();
+                busy += System.nanoTime() - t;
+                replaySteps++;
+            }
+            long t = System.nanoTime();
             for (int i = 0; i < batch; i++) {
                 float[] x = train.item(from + i);
                 ViewPair pair = Augmenters.twoViews(augmenter, x, Augmenters.rngFor(seed, "train:" + (from + i)));
@@ -85,8 +105,11 @@ public final class StreamStudy {
                 ids[i] = SampleIds.of("train:" + (from + i));
             }
             trainer.onBatch(first, second, raw, ids, batch, s -> lastLoss[0] = s.loss());
+            if (rate > 0) trainer.replay().add(raw, ids, batch);
+            busy += System.nanoTime() - t;
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double lag = rate > 0 ? Math.max(0, trainSeconds - (n - n % batch) / rate) : 0;
         FrozenEncoder frozen = new FrozenEncoder(encoder, trainer.learner().snapshot(1).weights());
         float[][] xtr = frozen.embed(rows(train));
         float[][] xte = frozen.embed(rows(test));
@@ -98,9 +121,10 @@ public final class StreamStudy {
         StringBuilder knobs = new StringBuilder();
         a.forEach((k, v) -> knobs.append(knobs.length() == 0 ? "" : ", ").append('"').append(k).append("\": \"").append(v).append('"'));
         System.out.printf("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %s, \"steps\": %d, \"skipped\": %d, "
-                        + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"args\": {%s}}%n",
+                        + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"busy_seconds\": %.1f, \"replay_steps\": %d, "
+                        + "\"lag_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"args\": {%s}}%n",
                 100 * knn[0], 100 * knn[1], probe, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
-                trainSeconds, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), knobs);
+                trainSeconds, busy / 1e9, replaySteps, lag, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), knobs);
     }
 
     private static float[][] rows(Idx.Tensor t) {

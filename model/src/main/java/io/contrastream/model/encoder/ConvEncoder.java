@@ -116,6 +116,11 @@ public final class ConvEncoder implements TrainableEncoder {
     }
 
     @Override
+    public void normalizeProjection(int groups) {
+        head.normalizeHidden(head.layers() - 2, groups);
+    }
+
+    @Override
     public INDArray params() {
         return params;
     }

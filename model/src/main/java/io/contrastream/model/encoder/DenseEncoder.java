@@ -54,6 +54,16 @@ public final class DenseEncoder implements TrainableEncoder {
     }
 
     @Override
+    public void normalizeProjection(int groups) {
+        layers.normalizeHidden(layers.layers() - 2, groups);
+    }
+
+    /** Batch-normalises every hidden layer from {@code fromLayer} on (a predictor's), over {@code groups} row blocks apart. */
+    public void normalizeHidden(int fromLayer, int groups) {
+        layers.normalizeHidden(fromLayer, groups);
+    }
+
+    @Override
     public INDArray params() {
         return params;
     }

@@ -22,6 +22,12 @@ final class DenseStack {
     private final INDArray[] dxBuf;    // per-layer input gradients of backward
     private INDArray output;
     private INDArray ones;
+    private int normFrom = Integer.MAX_VALUE;   // hidden layers from this index are batch-normalised before ReLU
+    private int normGroups = 1;
+    private final double[][] xhat;     // per normalised layer: x̂ of the last kept run
+    private final double[][] invStd;   // per normalised layer: 1/σ of the last kept run
+    private double[] scratch = new double[0];
+    private double[] scratchInv = new double[0];
 
     /** Views of the layers' weights, biases and their gradients, in order; each W viewed nIn×nOut. */
     DenseStack(INDArray[] w, INDArray[] b, INDArray[] gw, INDArray[] gb) {
@@ -34,6 +40,20 @@ final class DenseStack {
         trainOut = new INDArray[layers];
         inferOut = new INDArray[layers];
         dxBuf = new INDArray[layers];
+        xhat = new double[layers][];
+        invStd = new double[layers][];
+    }
+
+    /**
+     * Batch-normalises (no affine, batch statistics, {@code groups} row blocks apart) the hidden layers from
+     * {@code fromLayer} on, between their product and ReLU; their biases then have no effect and a zero gradient.
+     */
+    void normalizeHidden(int fromLayer, int groups) {
+        if (fromLayer < 0 || fromLayer >= w.length - 1 || groups <= 0) {
+            throw new IllegalArgumentException("no hidden layer " + fromLayer + " of " + w.length + " layers, or groups " + groups);
+        }
+        normFrom = fromLayer;
+        normGroups = groups;
     }
 
     /** Number of layers. */
@@ -55,7 +75,8 @@ final class DenseStack {
             if (keep) inputs[i] = a;
             INDArray z = outs[i] = buffer(outs[i], n, w[i].size(1));                  // B×out
             Blas.gemm(a, w[i], z, 1f, 0f);                                             // B×out: a·W
-            addBiasAndRelu(z, b[i], i < w.length - 1);                                 // B×out: + b, ReLU
+            if (i >= normFrom && i < w.length - 1) normalizeAndRelu(z, i, keep);       // B×out: BN, ReLU
+            else addBiasAndRelu(z, b[i], i < w.length - 1);                            // B×out: + b, ReLU
             a = z;
         }
         if (keep) output = a;
@@ -69,6 +90,7 @@ final class DenseStack {
         for (int i = w.length - 1; i >= 0; i--) {
             INDArray out = i == w.length - 1 ? output : inputs[i + 1];
             if (i < w.length - 1) reluGrad(dz, out);                                  // ReLU′: out > 0
+            if (i >= normFrom && i < w.length - 1) normalizeGrad(dz, i);              // BN′: through μ and σ
             Blas.gemm(inputs[i].transpose(), dz, gw[i], 1f, 0f);                      // in×out: xᵀ·dz
             Blas.gemm(ones(n).transpose(), dz, gb[i], 1f, 0f);                        // 1×out: Σ rows of dz
             if (i > 0 || inputGradient) {
@@ -87,6 +109,35 @@ final class DenseStack {
     static INDArray buffer(INDArray current, int n, long cols) {
         return current != null && current.size(0) == n && current.size(1) == cols
                 ? current : Nd4j.createUninitialized(DataType.FLOAT, n, cols);
+    }
+
+    /** z ← relu(x̂(z)), keeping x̂ and 1/σ for backward when {@code keep}; doubles, as the work is small. */
+    private void normalizeAndRelu(INDArray z, int layer, boolean keep) {
+        int n = (int) z.size(0);
+        int cols = (int) z.size(1);
+        double[] xh = keep ? (xhat[layer] = grow(xhat[layer], n * cols)) : (scratch = grow(scratch, n * cols));
+        double[] inv = keep ? (invStd[layer] = grow(invStd[layer], normGroups * cols)) : (scratchInv = grow(scratchInv, normGroups * cols));
+        FloatBuffer v = z.data().asNioFloat();
+        for (int i = 0; i < n * cols; i++) xh[i] = v.get(i);
+        BatchNorm.forward(xh, n, cols, normGroups, inv);
+        for (int i = 0; i < n * cols; i++) v.put(i, xh[i] > 0 ? (float) xh[i] : 0f);
+        java.lang.ref.Reference.reachabilityFence(z);
+    }
+
+    /** ∂L/∂x̂ in dz becomes ∂L/∂z of the normalised layer's last kept run. */
+    private void normalizeGrad(INDArray dz, int layer) {
+        int n = (int) dz.size(0);
+        int cols = (int) dz.size(1);
+        double[] g = scratch = grow(scratch, n * cols);
+        FloatBuffer v = dz.data().asNioFloat();
+        for (int i = 0; i < n * cols; i++) g[i] = v.get(i);
+        BatchNorm.backward(g, xhat[layer], n, cols, normGroups, invStd[layer]);
+        for (int i = 0; i < n * cols; i++) v.put(i, (float) g[i]);
+        java.lang.ref.Reference.reachabilityFence(dz);
+    }
+
+    private static double[] grow(double[] a, int n) {
+        return a != null && a.length >= n ? a : new double[n];
     }
 
     /** z ← relu(z + b) row by row (or just z + b), in one pass over the buffer: cheaper than two ND4J op launches. */

@@ -21,6 +21,15 @@ public interface TrainableEncoder {
     /** Back-propagates ∂L/∂projections (B×p) of the last {@link #forward}; fills {@link #gradient()}. */
     void backward(INDArray gradOut);
 
+    /**
+     * From now on, batch-normalise the projection head's hidden layer (BYOL's and SimSiam's projector), over
+     * {@code groups} equal row blocks of each batch apart; embeddings are not affected.
+     */
+    default void normalizeProjection(int groups) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " has no batch-normalised projection head; BYOL and SimSiam need the CPU backend's encoders");
+    }
+
     /** All parameters, flat (1×P), a live view. */
     INDArray params();
 

@@ -52,6 +52,12 @@ public final class MocoLearner {
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
         boolean predictive = config.method() == LearnerConfig.Method.BYOL || config.method() == LearnerConfig.Method.SIMSIAM;
         this.predictor = predictive ? new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed()) : null;
+        if (predictive) {
+            // Their projectors batch-normalise the hidden layer (each view's B rows apart): without it both collapsed on
+            // Fashion-MNIST (BENCHMARKS.md, the family of methods).
+            query.normalizeProjection(2);
+            key.normalizeProjection(2);
+        }
     }
 
     /** One training step on a batch of positive pairs without sample ids (no same-id masking). */

@@ -45,8 +45,8 @@ public final class OnlineTrainer {
         for (int i = 0; i < extra; i++) onStep.accept(replayStep(n, rng));
     }
 
-    /** One step on a batch drawn from the replay reservoir, with fresh views. */
-    private StepStats replayStep(int n, SplittableRandom rng) {
+    /** One step on a batch of n drawn from the replay reservoir (which must not be empty), with fresh views. */
+    public StepStats replayStep(int n, SplittableRandom rng) {
         int d = learner.encoderConfig().inputSize();
         long[] ids = new long[n];
         float[] raw = replay.sample(n, rng, ids);

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
- * The predictor of BYOL and SimSiam: an MLP p → h → h → p (ReLU, linear output) on the online projections, trained
- * with its own optimizer state; its asymmetry against the stop-gradient target is what keeps these negative-free
+ * The predictor of BYOL and SimSiam: an MLP p → h → h → p (batch norm and ReLU in the hidden layers, linear output)
+ * on the online projections of a 2B-row pair batch, trained with its own optimizer state; its asymmetry against the stop-gradient target is what keeps these negative-free
  * methods from collapsing.
  */
 final class Predictor {
@@ -20,6 +20,7 @@ final class Predictor {
 
     Predictor(int dim, int hidden, LearnerConfig config, long seed) {
         this.net = new DenseEncoder(new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {dim}, new int[0], hidden, hidden, dim, seed ^ 0x50524544L));
+        net.normalizeHidden(0, 2);   // BN in the hidden layers, each view's rows apart, as both papers' predictors
         // The predictor learns at 10× the encoder's rate: Tian et al. (2021) found its relative learning rate decides
         // whether these methods collapse, and at 1× SimSiam fell below the collapse bound on the test stream.
         org.nd4j.linalg.learning.config.IUpdater u = new LearnerConfig(config.queueSize(), config.temperature(), config.momentum(),
