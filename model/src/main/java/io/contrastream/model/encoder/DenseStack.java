@@ -28,6 +28,8 @@ final class DenseStack {
     private final double[][] invStd;   // per normalised layer: 1/σ of the last kept run
     private double[] scratch = new double[0];
     private double[] scratchInv = new double[0];
+    private float[] heapA = new float[0];   // heap copies of a layer's buffers for the element-wise passes
+    private float[] heapB = new float[0];
 
     /** Views of the layers' weights, biases and their gradients, in order; each W viewed nIn×nOut. */
     DenseStack(INDArray[] w, INDArray[] b, INDArray[] gw, INDArray[] gb) {
@@ -140,24 +142,49 @@ final class DenseStack {
         return a != null && a.length >= n ? a : new double[n];
     }
 
-    /** z ← relu(z + b) row by row (or just z + b), in one pass over the buffer: cheaper than two ND4J op launches. */
-    private static void addBiasAndRelu(INDArray z, INDArray bias, boolean relu) {
-        FloatBuffer v = z.data().asNioFloat();
-        float[] bv = bias.toFloatVector();
+    /**
+     * z ← relu(z + b) row by row (or just z + b), in one pass: the buffer is copied to a heap array and back in bulk,
+     * as element-wise NIO access to native memory was most of the step's Java time (JFR) and does not vectorise.
+     */
+    private void addBiasAndRelu(INDArray z, INDArray bias, boolean relu) {
+        int n = (int) z.length();
+        float[] v = heap(n);
+        FloatBuffer buffer = z.data().asNioFloat();
+        buffer.get(0, v, 0, n);
+        float[] bv = bias.toFloatVector();   // a view into the flat parameters: let ND4J resolve its offset
         int cols = bv.length;
-        for (int i = 0, n = (int) z.length(); i < n; i++) {
-            float x = v.get(i) + bv[i % cols];
-            v.put(i, relu && x < 0 ? 0f : x);
+        for (int r = 0; r < n; r += cols) {
+            for (int c = 0; c < cols; c++) {
+                float x = v[r + c] + bv[c];
+                v[r + c] = relu && x < 0 ? 0f : x;
+            }
         }
+        buffer.put(0, v, 0, n);
         java.lang.ref.Reference.reachabilityFence(z);   // the NIO view does not keep the native buffer alive
     }
 
-    static void reluGrad(INDArray dz, INDArray out) {
-        FloatBuffer g = dz.data().asNioFloat();
-        FloatBuffer o = out.data().asNioFloat();
-        for (int i = 0, n = (int) dz.length(); i < n; i++) if (o.get(i) <= 0) g.put(i, 0f);
+    /** dz ← dz where out > 0, else 0 (ReLU′), through heap copies as {@link #addBiasAndRelu}. */
+    private void reluGrad(INDArray dz, INDArray out) {
+        int n = (int) dz.length();
+        float[] g = heap(n);
+        float[] o = heap2(n);
+        FloatBuffer gb = dz.data().asNioFloat();
+        gb.get(0, g, 0, n);
+        out.data().asNioFloat().get(0, o, 0, n);
+        for (int i = 0; i < n; i++) if (o[i] <= 0) g[i] = 0f;
+        gb.put(0, g, 0, n);
         java.lang.ref.Reference.reachabilityFence(dz);
         java.lang.ref.Reference.reachabilityFence(out);
+    }
+
+    private float[] heap(int n) {
+        if (heapA.length < n) heapA = new float[n];
+        return heapA;
+    }
+
+    private float[] heap2(int n) {
+        if (heapB.length < n) heapB = new float[n];
+        return heapB;
     }
 
     private INDArray ones(int n) {

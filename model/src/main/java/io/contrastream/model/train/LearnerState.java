@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5334;   // "CLS4": CLS3 + the method, the predictor (BYOL, SimSiam) and its optimizer
+    private static final int MAGIC = 0x434C5335;   // "CLS5": CLS4 + the method that wrote it
+    private static final int MAGIC_V4 = 0x434C5334; // "CLS4": CLS3 + the predictor (BYOL, SimSiam) and its optimizer
     private static final int MAGIC_V3 = 0x434C5333; // "CLS3": CLS2 + each queue row's sample id and enqueue step
     private static final int MAGIC_V2 = 0x434C5332; // "CLS2": CLS1 + the divergence guard's gradient scale
     private static final int MAGIC_V1 = 0x434C5331;
@@ -63,7 +64,9 @@ public final class LearnerState {
     public static void restore(MocoLearner learner, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int magic = in.readInt();
-            if (magic != MAGIC && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) throw new IllegalStateException("not a contrastream learner state");
+            if (magic != MAGIC && magic != MAGIC_V4 && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) {
+                throw new IllegalStateException("not a contrastream learner state");
+            }
             EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
             if (!saved.equals(learner.encoderConfig())) {
                 throw new IllegalStateException("learner state was written for encoder " + saved
@@ -80,10 +83,7 @@ public final class LearnerState {
                     throw new IllegalStateException("learner state was written by method " + method
                             + " but the job is configured with " + learner.config().method());
                 }
-            } else if (learner.config().method() != LearnerConfig.Method.MOCO) {   // older states are all MoCo's
-                throw new IllegalStateException("learner state was written by method MOCO but the job is configured with "
-                        + learner.config().method());
-            }
+            }   // older states do not say: the predictor check below is all that can be told
             long step = in.readLong();
             long skipped = in.readLong();
             double gradientScale = magic != MAGIC_V1 ? in.readDouble() : 0;   // 0: the guard re-learns its scale
@@ -95,13 +95,15 @@ public final class LearnerState {
             int size = in.readInt();
             float[] keys = readFloats(in);
             NegativeQueue q = learner.queue();
-            long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked), enqueued at step 0
+            long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked)
             long[] steps = new long[q.capacity()];
-            if (magic == MAGIC || magic == MAGIC_V3) {
+            if (magic == MAGIC || magic == MAGIC_V4 || magic == MAGIC_V3) {
                 for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
                 for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
+            } else {
+                java.util.Arrays.fill(steps, step);  // enqueue steps unknown: age 0, so --queue-max-age keeps them
             }
-            boolean hasPredictor = magic == MAGIC && in.readBoolean();
+            boolean hasPredictor = (magic == MAGIC || magic == MAGIC_V4) && in.readBoolean();
             Predictor p = learner.predictor();
             if (hasPredictor != (p != null)) {
                 throw new IllegalStateException("learner state was written " + (hasPredictor ? "with" : "without")

@@ -33,6 +33,7 @@ public final class MocoLearner {
     private final NegativeQueue queue;
     private final INDArray[] inputs = new INDArray[2];
     private int[] excluded = new int[64];   // reused cell list of the exclusions
+    private int[] neighbours = new int[0];  // NNCLR: the queue row chosen as each query's positive
     private final Predictor predictor;      // BYOL and SimSiam only
     private double lastNorm;                // gradient norm of the last backpropAndUpdate
     private long step;
@@ -82,9 +83,10 @@ public final class MocoLearner {
         INDArray z = query.forward(x1);                                           // B×p: query projections
         INDArray k = key.infer(x2);                                               // B×p: keys, no gradient
         normalizeRows(k);                                                         // B×p: unit keys
-        INDArray positive = config.method() == LearnerConfig.Method.NNCLR ? nearestInQueue(k, ids) : k;   // B×p
+        boolean nnclr = config.method() == LearnerConfig.Method.NNCLR;
+        INDArray positive = nnclr ? nearestInQueue(k, ids) : k;                  // B×p
 
-        InfoNce.Result r = loss(z, positive, exclusions(ids, b));
+        InfoNce.Result r = loss(z, positive, exclusions(ids, b, nnclr ? neighbours : null));
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);              // keep the last good weights
         if (!backpropAndUpdate(r.gradZ())) return skip(b, r, lastNorm);           // a spike: keep the last good weights
         momentumUpdate();                                                         // θ_k ← m·θ_k + (1−m)·θ_q
@@ -116,22 +118,28 @@ public final class MocoLearner {
     }
 
     /**
-     * NNCLR's positives: for each unit key, the most similar queued key not of the same sample (the key itself while
-     * the queue holds none).
+     * NNCLR's positives: for each unit key, the most similar queued key not of the same sample and not past the age
+     * limit (the key itself while there is none); the chosen rows go to {@link #neighbours} (−1 = none), so that the
+     * positive is not also counted as a negative.
      */
     private INDArray nearestInQueue(INDArray k, long[] ids) {
+        int b = (int) k.size(0);
+        if (neighbours.length < b) neighbours = new int[b];
+        java.util.Arrays.fill(neighbours, -1);
         int size = queue.size();
         if (size == 0) return k;
         INDArray support = queue.negatives();                                     // K×p
         float[] sim = Nd4j.toFlattened('c', k.mmul(support.transpose())).toFloatVector();   // B×K, flattened
         INDArray out = k.dup();
-        int b = (int) k.size(0);
+        int maxAge = config.hygiene().maxAge();
         for (int i = 0; i < b; i++) {
             int best = -1;
             for (int j = 0; j < size; j++) {
                 if (ids != null && ids[i] != 0 && queue.id(j) == ids[i]) continue;
+                if (maxAge > 0 && queue.age(j, step) > maxAge) continue;
                 if (best < 0 || sim[i * size + j] > sim[i * size + best]) best = j;
             }
+            neighbours[i] = best;
             if (best >= 0) out.getRow(i).assign(support.getRow(best));
         }
         return out;
@@ -155,6 +163,7 @@ public final class MocoLearner {
      */
     private StepStats predictiveStep(float[] view1, float[] view2, int b, int d) {
         boolean byol = config.method() == LearnerConfig.Method.BYOL;
+        if (b < 2) return skip(b, new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0), Double.NaN);   // BN needs 2 rows a view
         INDArray swapped = pairInput(1, view2, view1, b, d);                     // 2B×D: the other view of each row
         INDArray t = (byol ? key : query).infer(swapped).dup();                  // 2B×p: targets, no gradient
         INDArray z = query.forward(pairInput(0, view1, view2, b, d));           // 2B×p: online projections
@@ -203,32 +212,36 @@ public final class MocoLearner {
 
     /**
      * The query-negative pairs {@link QueueHygiene} rules out: a queued key of the query's own sample, and every key
-     * older than the age limit. One hash lookup per queue row, so O(K + B) rather than O(B·K) comparisons.
+     * older than the age limit; then, for NNCLR, each query's chosen neighbour ({@code neighbours}, −1 = none). One
+     * hash lookup per queue row, so O(K + B) rather than O(B·K) comparisons.
      */
-    private InfoNce.Exclusions exclusions(long[] ids, int b) {
+    private InfoNce.Exclusions exclusions(long[] ids, int b, int[] neighbours) {
         QueueHygiene h = config.hygiene();
         int k = queue.size();
         boolean byId = h.maskSameId() && ids != null;
-        if (!byId && h.maxAge() == 0) return new InfoNce.Exclusions(excluded, 0, h.maxNegativeCosine());
-        java.util.Map<Long, int[]> rowsOf = new java.util.HashMap<>();   // sample id → the batch rows holding it
-        if (byId) {
-            for (int i = 0; i < b; i++) {
-                if (ids[i] == 0) continue;
-                int[] prev = rowsOf.get(ids[i]);
-                int[] next = prev == null ? new int[1] : java.util.Arrays.copyOf(prev, prev.length + 1);
-                next[next.length - 1] = i;
-                rowsOf.put(ids[i], next);
-            }
-        }
         int n = 0;
-        for (int j = 0; j < k; j++) {
-            if (h.maxAge() > 0 && queue.age(j, step) > h.maxAge()) {
-                for (int i = 0; i < b; i++) n = cell(n, i * k + j);
-                continue;
+        if (byId || h.maxAge() > 0) {
+            java.util.Map<Long, int[]> rowsOf = new java.util.HashMap<>();   // sample id → the batch rows holding it
+            if (byId) {
+                for (int i = 0; i < b; i++) {
+                    if (ids[i] == 0) continue;
+                    int[] prev = rowsOf.get(ids[i]);
+                    int[] next = prev == null ? new int[1] : java.util.Arrays.copyOf(prev, prev.length + 1);
+                    next[next.length - 1] = i;
+                    rowsOf.put(ids[i], next);
+                }
             }
-            int[] rows = byId && queue.id(j) != 0 ? rowsOf.get(queue.id(j)) : null;
-            if (rows != null) for (int i : rows) n = cell(n, i * k + j);
+            for (int j = 0; j < k; j++) {
+                if (h.maxAge() > 0 && queue.age(j, step) > h.maxAge()) {
+                    for (int i = 0; i < b; i++) n = cell(n, i * k + j);
+                    continue;
+                }
+                int[] rows = byId && queue.id(j) != 0 ? rowsOf.get(queue.id(j)) : null;
+                if (rows != null) for (int i : rows) n = cell(n, i * k + j);
+            }
         }
+        // A neighbour is never of the query's sample nor too old (nearestInQueue skips those), so never counted twice.
+        if (neighbours != null) for (int i = 0; i < b; i++) if (neighbours[i] >= 0) n = cell(n, i * k + neighbours[i]);
         return new InfoNce.Exclusions(excluded, n, h.maxNegativeCosine());
     }
 

@@ -1,6 +1,7 @@
 package io.contrastream.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,5 +143,28 @@ class MocoLearnerTest {
         assertArrayEquals(flat(a.predictor().params()), flat(b.predictor().params()));
         var refused = assertThrows(IllegalStateException.class, () -> LearnerState.restore(new MocoLearner(MLP, CONFIG), LearnerState.save(a)));
         assertTrue(refused.getMessage().contains("BYOL") && refused.getMessage().contains("MOCO"), refused.getMessage());
+    }
+
+    @Test
+    void nnclrNeverCountsItsChosenNeighbourAsANegative() {
+        MocoLearner learner = new MocoLearner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+                QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.NNCLR));
+        for (int step = 0; step < 4; step++) {
+            long[] ids = new long[8];
+            for (int i = 0; i < 8; i++) ids[i] = 100L * step + i + 1;   // no sample repeats: only neighbours are excluded
+            StepStats s = learner.step(batch(100 + step, 8, 16), batch(200 + step, 8, 16), ids, 8);
+            assertEquals(step == 0 ? 0 : 8, s.excludedNegatives(), "one excluded neighbour per query at step " + step);
+        }
+    }
+
+    @Test
+    void batchNormalisedMethodsSkipABatchOfOnePair() {
+        MocoLearner learner = new MocoLearner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+                QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.SIMSIAM));
+        float[] before = learner.queryParams().toFloatVector();
+        StepStats s = learner.step(batch(1, 1, 16), batch(2, 1, 16), 1);
+        assertTrue(s.skipped(), "one pair cannot be batch-normalised");
+        assertArrayEquals(before, learner.queryParams().toFloatVector(), "weights untouched");
+        assertFalse(learner.step(batch(1, 4, 16), batch(2, 4, 16), 4).skipped());
     }
 }

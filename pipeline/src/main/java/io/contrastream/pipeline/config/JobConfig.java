@@ -54,6 +54,11 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException("--drift-permutations: " + get(JobParams.DRIFT_PERMUTATIONS) + " permutations cannot give a p-value <= --drift-alarm-level "
                     + get(JobParams.DRIFT_ALARM_LEVEL) + "; allowed: at least " + needed + ", or 0 for no MMD test");
         }
+        LearnerConfig.Method method = get(JobParams.METHOD);
+        if ((method == LearnerConfig.Method.BYOL || method == LearnerConfig.Method.SIMSIAM) && get(JobParams.BATCH_SIZE) < 2) {
+            throw new IllegalArgumentException("--batch-size: " + method.name().toLowerCase(java.util.Locale.ROOT)
+                    + " batch-normalises over the batch; allowed: 2 to 65536");
+        }
         return this;
     }
 

@@ -105,7 +105,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         replayBuffer = new ReplayBuffer(replay.capacity(), encoderConfig.inputSize(), replay.seed());
         replayState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("replay", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        for (byte[] r : replayState.get()) replayBuffer.restore(r);
+        // A job restarted with replay off drops the saved reservoir (whatever its capacity) instead of refusing it.
+        if (replay.ratio() > 0) for (byte[] r : replayState.get()) replayBuffer.restore(r);
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.ratio(), replayBuffer, augmenter, replay.seed());
         Iterator<byte[]> saved = learnerState.get().iterator();

@@ -42,4 +42,11 @@ class JobConfigTest {
         var e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of("queue-max-cosine", "1.5")));
         assertTrue(e.getMessage().contains("--queue-max-cosine") && e.getMessage().contains("(-1.0, 1.0]"), e.getMessage());
     }
+
+    @Test
+    void batchNormalisedMethodsNeedTwoPairsABatch() {
+        var e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of("method", "byol", "batch-size", "1")));
+        assertTrue(e.getMessage().startsWith("--batch-size") && e.getMessage().contains("2 to 65536"), e.getMessage());
+        assertEquals(1, JobConfig.parse(Map.of("method", "moco", "batch-size", "1")).get(JobParams.BATCH_SIZE));
+    }
 }
