@@ -3,8 +3,9 @@
 matrix-multiply ceiling; writes bench/results/speed.json and the tables in BENCHMARKS.md.
 
 Run it through bench/speed, which installs the peer's packages and builds the project first. The end-to-end run
-(real broker, MiniCluster, training on) follows, with a memory phase of BENCH_MEMORY_MINUTES (default 10);
-`bench/speed --e2e-only` redoes just that part against the learner numbers already in speed.json.
+(real broker, MiniCluster, training on) follows twice: training on every sample, with a memory phase of
+BENCH_MEMORY_MINUTES (default 10), and with --train-max-busy 0.5 (the learner sheds what it cannot train in half the
+wall-clock time); `bench/speed --e2e-only` redoes just that part against the learner numbers already in speed.json.
 """
 import json
 import os
@@ -36,24 +37,34 @@ def run_json(cmd):
     return json.loads(lines[-1])
 
 
-def end_to_end():
-    if os.environ.get("BENCH_E2E_FROM"):   # the JSON line of a bench-e2e run made separately
-        lines = [l for l in open(os.environ["BENCH_E2E_FROM"]).read().splitlines() if l.startswith("{")]
-        return json.loads(lines[-1])
-    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-e2e", "--memory-minutes",
-           os.environ.get("BENCH_MEMORY_MINUTES", "10")]
+def end_to_end(max_busy, memory_minutes):
+    if os.environ.get("BENCH_E2E_FROM"):   # JSON lines of bench-e2e runs made separately, one per --train-max-busy
+        lines = [json.loads(l) for l in open(os.environ["BENCH_E2E_FROM"]).read().splitlines() if l.startswith("{")]
+        return next(l for l in reversed(lines) if l.get("train_max_busy", 1.0) == max_busy)
+    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-e2e", "--memory-minutes", str(memory_minutes),
+           "--train-max-busy", str(max_busy)]
     return run_json(cmd)
 
 
+# The learner may use half the wall-clock time in the shedding run: the rest of the pipeline gets the other half.
+SHEDDING_MAX_BUSY = 0.5
+
+
 def with_end_to_end(result):
-    e2e = end_to_end()
     learner = next(s for s in result["learner_step"] if s["encoder"] == "mlp" and s["batch"] == 256 and s["queue"] == 4096)
+
+    def summary(e2e):
+        return {"samples_per_s": e2e["samples_per_s"], "trained_samples_per_s": e2e.get("trained_samples_per_s"),
+                "train_max_busy": e2e.get("train_max_busy", 1.0),
+                "fraction_of_learner": round(e2e["samples_per_s"] / learner["java_samples_per_s"], 2),
+                "latency_rate": e2e["latency_rate"], "p50_ms": e2e["p50_ms"], "p99_ms": e2e["p99_ms"]}
+
+    e2e = end_to_end(1.0, int(os.environ.get("BENCH_MEMORY_MINUTES", "10")))
     mem = e2e.get("memory") or {}
-    result["end_to_end"] = {"samples_per_s": e2e["samples_per_s"],
-                            "fraction_of_learner": round(e2e["samples_per_s"] / learner["java_samples_per_s"], 2),
-                            "latency_rate": e2e["latency_rate"], "p50_ms": e2e["p50_ms"], "p99_ms": e2e["p99_ms"]}
+    result["end_to_end"] = summary(e2e)
+    result["end_to_end_shedding"] = summary(end_to_end(SHEDDING_MAX_BUSY, 0))
     result["memory"] = None if not mem else {"rss_mb_start": mem["rss_mb_start"], "rss_mb_end": mem["rss_mb_end"],
-                                             "interval_s": mem["interval_s"], "rss_heap_javacpp_mb": mem["rss_heap_javacpp_mb"]}
+                                             "interval_s": mem["interval_s"], "rss_heap_physical_offheap_mb": mem["rss_heap_physical_offheap_mb"]}
     return result
 
 
@@ -166,15 +177,23 @@ def write_markdown(r):
     e = r.get("end_to_end")
     if e:
         lines += ["", "End to end (`contrastream bench-e2e`: real broker as a child JVM, MiniCluster, MLP 784-512-256 → 128, "
-                  "batch 256, K 4096, decode/augment/embed at parallelism 2, all on the same 2 cores):", "",
-                  "| samples/s (steady) | fraction of the learner step alone | latency rate | p50 | p99 |", "|---|---|---|---|---|",
-                  f"| {e['samples_per_s']:,.0f} | {e['fraction_of_learner']:.2f} | {e['latency_rate']:,.0f}/s | "
-                  f"{e['p50_ms']} ms | {e['p99_ms']} ms |"]
+                  "batch 256, K 4096, decode/augment/embed at parallelism 2, all on the same 2 cores; samples/s from the "
+                  "samples topic to the embeddings topic at the steady state; trained: the samples the learner trained on "
+                  "per second meanwhile, from its step count in the drift reports):", "",
+                  "| `--train-max-busy` | samples/s (steady) | trained samples/s | fraction of the learner step alone | "
+                  "latency rate | p50 | p99 |", "|---|---|---|---|---|---|---|"]
+        for x in [e, r.get("end_to_end_shedding")]:
+            if not x:
+                continue
+            trained = f"{x['trained_samples_per_s']:,.0f}" if x.get("trained_samples_per_s") is not None else "—"
+            lines.append(f"| {x.get('train_max_busy', 1.0)} | {x['samples_per_s']:,.0f} | {trained} | "
+                         f"{x['fraction_of_learner']:.2f} | {x['latency_rate']:,.0f}/s | {x['p50_ms']} ms | {x['p99_ms']} ms |")
     m = r.get("memory")
     if m:
-        series = m["rss_heap_javacpp_mb"]
-        lines += ["", f"Memory over the run at the latency rate (every {m['interval_s']} s; RSS / used heap / JavaCPP "
-                  f"physical bytes, MB; the broker is a separate process): start {series[0]}, end {series[-1]}.", "",
+        series = m["rss_heap_physical_offheap_mb"]
+        lines += ["", f"Memory over the run at the latency rate (every {m['interval_s']} s; RSS / used heap / JavaCPP's "
+                  "physical bytes / off-heap bytes ND4J holds through JavaCPP (`Pointer.totalBytes`), MB; the broker is a "
+                  f"separate process): start {series[0]}, end {series[-1]}.", "",
                   "`" + " ".join(str(x) for x in series) + "`"]
     lines.append("<!-- speed:end -->")
     path = os.path.join(ROOT, "BENCHMARKS.md")

@@ -32,6 +32,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import static io.contrastream.pipeline.config.JobParams.AUGMENT_STRENGTH;
 import static io.contrastream.pipeline.config.JobParams.BATCH_SIZE;
 import static io.contrastream.pipeline.config.JobParams.BATCH_TIMEOUT_MS;
+import static io.contrastream.pipeline.config.JobParams.TRAIN_MAX_BUSY;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_ALARM_LEVEL;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_ALARM_WINDOWS;
 import static io.contrastream.pipeline.config.JobParams.DRIFT_MAX_SAMPLES;
@@ -90,7 +91,8 @@ public final class ContrastiveJob {
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
                 .uid("batch").setParallelism(1).setMaxParallelism(1)
                 .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY), c.get(SNAPSHOT_INTERVAL_MS),
-                        new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED))))
+                        new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED)))
+                        .withMaxBusy(c.get(TRAIN_MAX_BUSY)))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);
 

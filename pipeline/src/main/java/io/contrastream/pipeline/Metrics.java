@@ -17,6 +17,7 @@ public final class Metrics {
     public static final String LEARNER_QUEUE_FILL = "contrastream_learner_queue_fill";
     public static final String LEARNER_SAMPLES_PER_SECOND = "contrastream_learner_samples_per_second";
     public static final String LEARNER_SKIPPED_STEPS = "contrastream_learner_skipped_steps";
+    public static final String LEARNER_SHED_SAMPLES = "contrastream_learner_shed_samples";
     public static final String LEARNER_GRADIENT_NORM = "contrastream_learner_gradient_norm";
     public static final String LEARNER_EXCLUDED_NEGATIVES = "contrastream_learner_excluded_negatives";
     public static final String LEARNER_QUEUE_AGE_MEDIAN = "contrastream_learner_queue_age_median_steps";

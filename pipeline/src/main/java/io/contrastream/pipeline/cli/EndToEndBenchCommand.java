@@ -7,6 +7,7 @@ import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.schema.DriftReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,17 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Option(names = "--memory-minutes", description = "Length of the memory phase, 0 = skip (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int memoryMinutes;
 
+    @Option(names = "--train-max-busy", description = "The job's --train-max-busy: 1 trains on every sample (default: ${DEFAULT-VALUE})", defaultValue = "1.0")
+    double trainMaxBusy;
+
     @Option(names = "--work-dir", description = "Broker data (default: ${DEFAULT-VALUE})", defaultValue = ".data/bench-e2e")
     Path workDir;
 
     private static final int DIM = 784;
     private final Map<String, Long> sampleAppend = new ConcurrentHashMap<>();
     private final List<long[]> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());   // {append ms, latency ms or -1}
+    private final java.util.concurrent.atomic.AtomicLong lastReportMs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong learnerStep = new java.util.concurrent.atomic.AtomicLong();   // newest drift report's
 
     @Override
     public Integer call() throws Exception {
@@ -66,7 +72,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     .with(JobParams.EMBEDDING_DIM, 256).with(JobParams.PROJECTION_DIM, 128).with(JobParams.BATCH_SIZE, 256)
                     .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "")
                     // Latency as a read_uncommitted consumer sees it; exactly-once adds up to one checkpoint interval.
-                    .with(JobParams.DELIVERY, JobParams.Delivery.AT_LEAST_ONCE);
+                    .with(JobParams.DELIVERY, JobParams.Delivery.AT_LEAST_ONCE)
+                    .with(JobParams.TRAIN_MAX_BUSY, trainMaxBusy);
             Map<String, String> logAppend = Map.of("message.timestamp.type", "LogAppendTime");
             kafka.createTopics(Map.of("samples", 2, "embeddings", 2), logAppend);
             kafka.createTopics(Map.of("drift", 1, "dead-letters", 1), Map.of());
@@ -82,9 +89,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
+                long startStep = learnerStep.get();
+                long startMs = System.currentTimeMillis();
                 send(producer, pool, 0, samples, 0);
                 waitFor(samples, 600);
                 double throughput = steadyRate();
+                // Samples trained on during the phase, from the drift reports' learner step (a window behind at most).
+                double trained = (learnerStep.get() - startStep) * config.get(JobParams.BATCH_SIZE) * 1000.0
+                        / Math.max(1, lastReportMs.get() - startMs);
                 // Latency at half that rate.
                 arrivals.clear();
                 int n = (int) (throughput / 2 * latencySeconds);
@@ -92,8 +104,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 waitFor(n, 300);
                 long[] lat = arrivals.stream().skip(n / 6).mapToLong(a -> a[1]).filter(l -> l >= 0).sorted().toArray();
                 String memory = memoryMinutes > 0 ? memory(producer, pool, samples + n, throughput / 2) : "null";
-                System.out.printf("{\"samples_per_s\": %.1f, \"latency_rate\": %.1f, \"p50_ms\": %d, \"p99_ms\": %d, "
-                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput, throughput / 2,
+                System.out.printf("{\"samples_per_s\": %.1f, \"trained_samples_per_s\": %.1f, \"train_max_busy\": %s, "
+                        + "\"latency_rate\": %.1f, \"p50_ms\": %d, \"p99_ms\": %d, "
+                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput, trained, trainMaxBusy, throughput / 2,
                         lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, memory);
             }
             job.cancel().get();
@@ -130,9 +143,18 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         p.setProperty("group.id", "bench-" + System.nanoTime());
         p.setProperty("auto.offset.reset", "earliest");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of("embeddings"));
+            c.subscribe(List.of("embeddings", "drift"));
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals("drift")) {
+                        try {
+                            learnerStep.set(AvroCodec.decode(DriftReport.getDecoder(), r.value()).getLearnerStep());
+                            lastReportMs.set(System.currentTimeMillis());
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        continue;
+                    }
                     Long sent = sampleAppend.remove(new String(r.key(), StandardCharsets.UTF_8));
                     arrivals.add(new long[] {r.timestamp(), sent == null ? -1 : r.timestamp() - sent});
                 }
@@ -164,15 +186,19 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             sent += chunk;
             series.add(sampleMemory());
         }
-        return String.format("{\"interval_s\": 10, \"rss_heap_javacpp_mb\": %s, \"rss_mb_start\": %d, \"rss_mb_end\": %d}",
+        return String.format("{\"interval_s\": 10, \"rss_heap_physical_offheap_mb\": %s, \"rss_mb_start\": %d, \"rss_mb_end\": %d}",
                 series.stream().map(Arrays::toString).toList(), series.get(0)[0], series.get(series.size() - 1)[0]);
     }
 
-    /** RSS, used heap and JavaCPP physical bytes in MB. */
+    /**
+     * RSS, used heap, JavaCPP's reading of the process's physical memory, and the off-heap bytes ND4J holds through
+     * JavaCPP ({@code Pointer.totalBytes()}: what would grow if arrays leaked), in MB.
+     */
     private static long[] sampleMemory() throws java.io.IOException {
         long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(-1);
         Runtime rt = Runtime.getRuntime();
-        return new long[] {rss, (rt.totalMemory() - rt.freeMemory()) >> 20, org.bytedeco.javacpp.Pointer.physicalBytes() >> 20};
+        return new long[] {rss, (rt.totalMemory() - rt.freeMemory()) >> 20, org.bytedeco.javacpp.Pointer.physicalBytes() >> 20,
+                org.bytedeco.javacpp.Pointer.totalBytes() >> 20};
     }
 }

@@ -64,6 +64,7 @@ public final class JobParams {
     public static final Param<LearnerConfig.Optimizer> OPTIMIZER = enumParam("optimizer", "Query-encoder optimizer", LearnerConfig.Optimizer.ADAM, LearnerConfig.Optimizer.class);
     public static final Param<Double> LEARNING_RATE = doubleParam("learning-rate", "Optimizer learning rate", 1e-3, 0.0, true, 10.0);
     public static final Param<Double> WEIGHT_DECAY = doubleParam("weight-decay", "L2 weight decay added to the query encoder's gradient (MoCo uses 1e-4 with SGD)", 0.0, 0.0, false, 1.0);
+    public static final Param<Double> TRAIN_MAX_BUSY = doubleParam("train-max-busy", "Largest fraction of wall-clock time the learner may spend training; batches arriving over that budget are not trained on (counted in contrastream_learner_shed_samples) but still embedded, so training never throttles the embedding feed. 1 = train on every sample: the stream waits for the learner", 1.0, 0.0, true, 1.0);
     public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Extra learner steps on replayed samples per stream batch (0 = off; fractions are drawn)", 0.0, 0.0, false, 64.0);
     public static final Param<Integer> REPLAY_CAPACITY = intParam("replay-capacity", "Raw samples in the learner's replay reservoir", 4096, 1, 1_000_000);
     public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
@@ -94,7 +95,7 @@ public final class JobParams {
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, TRAIN_MAX_BUSY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

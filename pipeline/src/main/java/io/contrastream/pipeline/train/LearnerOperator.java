@@ -19,6 +19,7 @@ import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
@@ -56,6 +57,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         }
     }
 
+    private double maxBusy = 1;   // see withMaxBusy
+
     private transient MocoLearner learner;
     private transient long version;
     private transient long snapshotStep;
@@ -71,6 +74,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient ListState<byte[]> replayState;
     private transient OnlineTrainer trainer;
     private transient boolean timerSet;
+    private transient TrainingBudget budget;
+    private transient Counter shed;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
@@ -92,6 +97,17 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         this.snapshotEvery = snapshotEvery;
         this.snapshotIntervalMs = snapshotIntervalMs;
         this.replay = replay;
+    }
+
+    /**
+     * Lets the learner spend at most this fraction of wall-clock time training (0, 1]; batches arriving over that
+     * budget are shed whole and counted, so training never throttles the embeddings. 1 (the default): train on every
+     * batch, the stream waits for the learner.
+     */
+    public LearnerOperator withMaxBusy(double fraction) {
+        new TrainingBudget(fraction, 0);   // validates
+        this.maxBusy = fraction;
+        return this;
     }
 
     @Override
@@ -132,12 +148,20 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         metrics.gauge(Metrics.LEARNER_QUEUE_AGE_MEDIAN, () -> lastAgeMedian);
         metrics.gauge(Metrics.LEARNER_QUEUE_AGE_MAX, () -> lastAgeMax);
         samples = metrics.meter(Metrics.LEARNER_SAMPLES_PER_SECOND, new MeterView(10));
+        shed = metrics.counter(Metrics.LEARNER_SHED_SAMPLES);
+        budget = new TrainingBudget(maxBusy, getProcessingTimeService().getCurrentProcessingTime());
     }
 
     @Override
     public void processElement(StreamRecord<PairBatch> element) {
         PairBatch b = element.getValue();
+        if (!budget.admit(getProcessingTimeService().getCurrentProcessingTime())) {
+            shed.inc(b.size);   // the samples are still embedded; only this learner skips them
+            return;
+        }
+        long start = System.nanoTime();
         trainer.onBatch(b.first, b.second, b.raw, SampleIds.of(b.ids, b.size), b.size, this::afterStep);
+        budget.charge(System.nanoTime() - start);
         samples.markEvent(b.size);
     }
 

@@ -126,4 +126,31 @@ class LearnerOperatorTest {
             assertTrue(java.util.Arrays.stream(c.getFields()).noneMatch(f -> f.getName().toLowerCase().contains("label")), c.getName());
         }
     }
+
+    @Test
+    void overItsTimeBudgetTheLearnerShedsBatchesAndTrainsAgainWhenTheBudgetRefills() throws Exception {
+        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 1, 0, LearnerOperator.Replay.off()).withMaxBusy(0.5);
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(op)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement(batch(0), 0);   // an empty bucket admits; the step's time overdraws it
+            h.processElement(batch(1), 0);   // no time has passed: shed
+            h.processElement(batch(2), 0);   // shed
+            assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "one step trained, two batches shed");
+            h.setProcessingTime(1_000);      // a second at 0.5 refills 500 ms, far more than a step of this size
+            h.processElement(batch(3), 0);
+            assertEquals(2, h.getSideOutput(LearnerOperator.STEP_STATS).size());
+            assertEquals(List.of(1L, 2L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList());
+        }
+    }
+
+    @Test
+    void withTheWholeBudgetEveryBatchIsTrained() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withMaxBusy(1))) {
+            h.open();
+            for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
+            assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size());
+        }
+    }
 }
