@@ -8,6 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * whose positive is its partner and whose negatives are the other 2B − 2 rows, symmetric, on the unit sphere with
  * temperature τ. With S = ẑẑᵀ/τ and P the row softmax of S over j ≠ a,
  * L = (1/2B) Σₐ (−S[a, p(a)] + log Σ_{j≠a} e^{S[a, j]}) and ∂L/∂ẑₐ = (Σ_{j≠a} (P[a, j] + P[j, a]) ẑⱼ − 2 ẑ_{p(a)}) / (2Bτ).
+ * Rows of the same sample (a stream repeats samples, and replay draws with replacement) are not each other's
+ * negatives: with sample ids given, such pairs leave the softmax (P = 0 there, in both directions).
  */
 public final class NtXent {
 
@@ -15,6 +17,11 @@ public final class NtXent {
 
     /** @param z 2B×d un-normalised projections, the first view's B rows then the second's */
     public static InfoNce.Result compute(INDArray z, double tau) {
+        return compute(z, tau, null);
+    }
+
+    /** As {@link #compute(INDArray, double)}; {@code ids}: the B pairs' sample ids (0 = unknown), or null. */
+    public static InfoNce.Result compute(INDArray z, double tau, long[] ids) {
         if (tau <= 0) throw new IllegalArgumentException("tau must be > 0, got " + tau);
         int n = (int) z.size(0);
         if (n < 2 || n % 2 != 0) throw new IllegalArgumentException("NT-Xent needs 2B rows of B pairs, got " + n);
@@ -34,16 +41,26 @@ public final class NtXent {
         double loss = 0;
         double posCos = 0;
         double negCos = 0;
+        int excluded = 0;
+        long negatives = 0;
         for (int a = 0; a < n; a++) {
             int partner = (a + half) % n;
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) if (j != a) max = Math.max(max, s[a * n + j] / tau);
+            for (int j = 0; j < n; j++) if (inSoftmax(a, j, partner, half, ids)) max = Math.max(max, s[a * n + j] / tau);
             double sum = 0;
-            for (int j = 0; j < n; j++) if (j != a) sum += (p[a * n + j] = Math.exp(s[a * n + j] / tau - max));
+            for (int j = 0; j < n; j++) if (inSoftmax(a, j, partner, half, ids)) sum += (p[a * n + j] = Math.exp(s[a * n + j] / tau - max));
             for (int j = 0; j < n; j++) p[a * n + j] /= sum;
             loss += -s[a * n + partner] / tau + max + Math.log(sum);
             posCos += s[a * n + partner];
-            for (int j = 0; j < n; j++) if (j != a && j != partner) negCos += s[a * n + j];
+            for (int j = 0; j < n; j++) {
+                if (j == a || j == partner) continue;
+                if (inSoftmax(a, j, partner, half, ids)) {
+                    negCos += s[a * n + j];
+                    negatives++;
+                } else {
+                    excluded++;
+                }
+            }
         }
         double[] w = new double[n * n];                                                             // P + Pᵀ − 2·partner
         for (int a = 0; a < n; a++) {
@@ -60,6 +77,14 @@ public final class NtXent {
             for (int j = 0; j < d; j++) grad[a * d + j] = (grad[a * d + j] - q[a * d + j] * radial) / norm[a];   // ∂L/∂z
         }
         INDArray gradZ = Nd4j.create(grad, new long[] {n, d}, 'c').castTo(z.dataType());
-        return new InfoNce.Result(loss / n, gradZ, posCos / n, n > 2 ? negCos / ((double) n * (n - 2)) : Double.NaN, 0);
+        return new InfoNce.Result(loss / n, gradZ, posCos / n, negatives > 0 ? negCos / negatives : Double.NaN, excluded);
+    }
+
+    /** Whether row j is in anchor a's softmax: not a itself, and not another row of a's sample unless its partner. */
+    private static boolean inSoftmax(int a, int j, int partner, int half, long[] ids) {
+        if (j == a) return false;
+        if (j == partner || ids == null) return true;
+        long id = ids[a % half];
+        return id == 0 || ids[j % half] != id;
     }
 }

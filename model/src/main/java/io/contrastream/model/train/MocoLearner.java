@@ -75,7 +75,7 @@ public final class MocoLearner {
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
-        if (config.method() == LearnerConfig.Method.SIMCLR) return simclrStep(view1, view2, b, d);
+        if (config.method() == LearnerConfig.Method.SIMCLR) return simclrStep(view1, view2, config.hygiene().maskSameId() ? ids : null, b, d);
         if (predictor != null) return predictiveStep(view1, view2, b, d);
         INDArray x1 = input(0, view1, b, d);                                     // B×D
         INDArray x2 = input(1, view2, b, d);                                     // B×D
@@ -145,11 +145,11 @@ public final class MocoLearner {
         return out;
     }
 
-    /** One SimCLR step (Chen et al. 2020): the 2B views through the query encoder, NT-Xent, update. */
-    private StepStats simclrStep(float[] view1, float[] view2, int b, int d) {
+    /** One SimCLR step (Chen et al. 2020): the 2B views through the query encoder, NT-Xent (same-id rows masked), update. */
+    private StepStats simclrStep(float[] view1, float[] view2, long[] ids, int b, int d) {
         INDArray x = pairInput(view1, view2, b, d);                               // 2B×D: view 1 rows, then view 2
         INDArray z = query.forward(x);                                            // 2B×p
-        InfoNce.Result r = NtXent.compute(z, config.temperature());               // 2B anchors, 2B − 2 negatives each
+        InfoNce.Result r = NtXent.compute(z, config.temperature(), ids);          // 2B anchors, ≤ 2B − 2 negatives each
         if (!Double.isFinite(r.loss())) return skip(b, r, Double.NaN);
         if (!backpropAndUpdate(r.gradZ())) return skip(b, r, lastNorm);
         step++;
