@@ -59,8 +59,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private static final int DIM = 784;
     private final Map<String, Long> sampleAppend = new ConcurrentHashMap<>();
     private final List<long[]> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());   // {append ms, latency ms or -1}
-    private final java.util.concurrent.atomic.AtomicLong lastReportMs = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong learnerStep = new java.util.concurrent.atomic.AtomicLong();   // newest drift report's
+    private final List<long[]> reports = java.util.Collections.synchronizedList(new ArrayList<>());   // {read ms, learner step}
 
     @Override
     public Integer call() throws Exception {
@@ -89,14 +88,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
-                long startStep = learnerStep.get();
-                long startMs = System.currentTimeMillis();
                 send(producer, pool, 0, samples, 0);
                 waitFor(samples, 600);
                 double throughput = steadyRate();
-                // Samples trained on during the phase, from the drift reports' learner step (a window behind at most).
-                double trained = (learnerStep.get() - startStep) * config.get(JobParams.BATCH_SIZE) * 1000.0
-                        / Math.max(1, lastReportMs.get() - startMs);
+                double trained = trainedRate(config.get(JobParams.BATCH_SIZE));
                 // Latency at half that rate.
                 arrivals.clear();
                 int n = (int) (throughput / 2 * latencySeconds);
@@ -104,9 +99,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 waitFor(n, 300);
                 long[] lat = arrivals.stream().skip(n / 6).mapToLong(a -> a[1]).filter(l -> l >= 0).sorted().toArray();
                 String memory = memoryMinutes > 0 ? memory(producer, pool, samples + n, throughput / 2) : "null";
-                System.out.printf("{\"samples_per_s\": %.1f, \"trained_samples_per_s\": %.1f, \"train_max_busy\": %s, "
+                System.out.printf("{\"samples_per_s\": %.1f, \"trained_samples_per_s\": %s, \"train_max_busy\": %s, "
                         + "\"latency_rate\": %.1f, \"p50_ms\": %d, \"p99_ms\": %d, "
-                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput, trained, trainMaxBusy, throughput / 2,
+                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput,
+                        Double.isNaN(trained) ? "null" : String.format("%.1f", trained), trainMaxBusy, throughput / 2,
                         lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, memory);
             }
             job.cancel().get();
@@ -148,8 +144,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals("drift")) {
                         try {
-                            learnerStep.set(AvroCodec.decode(DriftReport.getDecoder(), r.value()).getLearnerStep());
-                            lastReportMs.set(System.currentTimeMillis());
+                            reports.add(new long[] {System.currentTimeMillis(), AvroCodec.decode(DriftReport.getDecoder(), r.value()).getLearnerStep()});
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -166,6 +161,24 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
         while (arrivals.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
         if (arrivals.size() < n) throw new IllegalStateException("only " + arrivals.size() + " of " + n + " embeddings arrived");
+    }
+
+    /**
+     * Samples trained on per second over the same steady window as {@link #steadyRate}, from the learner step of the
+     * drift reports read in it (every drift window; NaN when fewer than two fall inside).
+     */
+    private double trainedRate(int batchSize) {
+        long[] t = arrivals.stream().mapToLong(a -> a[0]).sorted().toArray();
+        long lo = t[(int) (t.length * 0.2)];
+        long hi = t[(int) (t.length * 0.9)];
+        List<long[]> inside;
+        synchronized (reports) {
+            inside = reports.stream().filter(r -> r[0] >= lo && r[0] <= hi).toList();
+        }
+        if (inside.size() < 2) return Double.NaN;
+        long[] first = inside.get(0);
+        long[] last = inside.get(inside.size() - 1);
+        return (last[1] - first[1]) * batchSize * 1000.0 / Math.max(1, last[0] - first[0]);
     }
 
     /** Embeddings per second between the 20th and 90th percentile of arrivals (append times). */
