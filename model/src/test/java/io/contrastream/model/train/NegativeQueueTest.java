@@ -54,4 +54,19 @@ class NegativeQueueTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NegativeQueue(0, 2, DataType.FLOAT));
         assertEquals("queue capacity must be > 0, got 0", e.getMessage());
     }
+
+    @Test
+    void ageMedianAndMaxAgreeWithSortingTheAgesWhileFillingAndAfterWrapping() {
+        NegativeQueue q = new NegativeQueue(10, 2, DataType.FLOAT);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (long step = 0; step < 12; step++) {
+            int n = 1 + rng.nextInt(7);
+            q.enqueue(Nd4j.rand(DataType.FLOAT, n, 2), null, step);
+            long now = step + 1;
+            long[] ages = new long[q.size()];
+            for (int j = 0; j < ages.length; j++) ages[j] = q.age(j, now);
+            java.util.Arrays.sort(ages);
+            assertArrayEquals(new long[] {ages[ages.length / 2], ages[ages.length - 1]}, q.ageMedianAndMax(now), "after step " + step);
+        }
+    }
 }

@@ -1,0 +1,35 @@
+package io.contrastream.model.train;
+
+import io.contrastream.model.loss.InfoNce;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * MoCo v2 (He et al. 2020; Chen et al. 2020): InfoNCE of each query against the momentum encoder's key of the other
+ * view and the queue of past keys; then the key encoder follows the query encoder and the keys join the queue.
+ */
+class MocoObjective implements Objective {
+
+    @Override
+    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
+        INDArray z = l.query().forward(l.input(0, view1, b));                     // B×p: query projections
+        INDArray k = l.key().infer(l.input(1, view2, b));                         // B×p: keys, no gradient
+        MocoLearner.normalizeRows(k);                                             // B×p: unit keys
+        INDArray positive = positive(l, k, ids);                                  // B×p: what each query must match
+        InfoNce.Result r = l.infoNce(z, positive, l.exclusions(ids, b, chosen()));   // 1 + K logits a query
+        if (!Double.isFinite(r.loss())) return l.skip(b, r);                      // keep the last good weights
+        if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);                 // a spike: keep the last good weights
+        l.momentumUpdate();                                                       // θ_k ← m·θ_k + (1−m)·θ_q
+        l.queue().enqueue(k, ids, l.step());                                      // K×p: newest keys replace oldest
+        return l.advance(b, r);
+    }
+
+    /** The positive of each query: its own key. */
+    INDArray positive(MocoLearner l, INDArray keys, long[] ids) {
+        return keys;
+    }
+
+    /** Queue rows used as positives, to be left out of the negatives (null = none). */
+    int[] chosen() {
+        return null;
+    }
+}

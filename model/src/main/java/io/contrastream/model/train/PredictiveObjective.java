@@ -1,0 +1,55 @@
+package io.contrastream.model.train;
+
+import io.contrastream.model.encoder.TrainableEncoder;
+import io.contrastream.model.loss.CosineRegression;
+import io.contrastream.model.loss.InfoNce;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The negative-free objectives: both views through the online encoder and the predictor, each prediction regressed
+ * onto a target network's projection of the other view, 2 − 2cos; the queue is left alone. The heads batch-normalise
+ * their hidden layers, so a batch needs at least 2 pairs.
+ */
+abstract class PredictiveObjective implements Objective {
+
+    /** The network whose projections are the targets; its gradient is never taken. */
+    abstract TrainableEncoder target(MocoLearner l);
+
+    /** Called after an accepted update. */
+    void afterUpdate(MocoLearner l) {}
+
+    @Override
+    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
+        if (b < 2) return l.skip(b, new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0));   // BN: 2 rows a view
+        INDArray t = target(l).infer(l.pairInput(1, view2, view1, b)).dup();     // 2B×p: targets of the other view
+        INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: online projections
+        INDArray p = l.predictor().forward(z);                                    // 2B×p: predictions
+        InfoNce.Result r = CosineRegression.compute(p, t);                        // mean 2 − 2cos(p, t)
+        if (!Double.isFinite(r.loss())) return l.skip(b, r);
+        if (!l.backpropAndUpdate(l.predictor().backward(r.gradZ()))) return l.skip(b, r);   // through predictor, encoder
+        l.predictor().update(l.step());                                           // φ ← φ − update
+        afterUpdate(l);
+        return l.advance(b, r);
+    }
+
+    /** BYOL (Grill et al. 2020): the target is the momentum encoder, which then follows the online one. */
+    static final class Byol extends PredictiveObjective {
+        @Override
+        TrainableEncoder target(MocoLearner l) {
+            return l.key();
+        }
+
+        @Override
+        void afterUpdate(MocoLearner l) {
+            l.momentumUpdate();                                                   // ξ ← m·ξ + (1−m)·θ
+        }
+    }
+
+    /** SimSiam (Chen and He 2021): the target is the online encoder itself, its gradient stopped. */
+    static final class SimSiam extends PredictiveObjective {
+        @Override
+        TrainableEncoder target(MocoLearner l) {
+            return l.query();
+        }
+    }
+}

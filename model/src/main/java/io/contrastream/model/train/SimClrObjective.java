@@ -1,0 +1,22 @@
+package io.contrastream.model.train;
+
+import io.contrastream.model.loss.InfoNce;
+import io.contrastream.model.loss.NtXent;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * SimCLR (Chen et al. 2020): both views through the one encoder, NT-Xent with the other 2B − 2 rows of the batch as
+ * negatives (rows of the same sample masked when same-id masking is on); no key encoder, no queue.
+ */
+final class SimClrObjective implements Objective {
+
+    @Override
+    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
+        INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: view 1 rows, then view 2
+        long[] masked = l.config().hygiene().maskSameId() ? ids : null;
+        InfoNce.Result r = NtXent.compute(z, l.config().temperature(), masked);   // 2B anchors, ≤ 2B − 2 negatives each
+        if (!Double.isFinite(r.loss())) return l.skip(b, r);
+        if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);
+        return l.advance(b, r);
+    }
+}
