@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         description = "End-to-end throughput, latency and memory of the job (MLP 784-512-256 -> 128, batch 256, K 4096).")
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--samples", description = "Samples for the throughput phase (default: ${DEFAULT-VALUE})", defaultValue = "40000")
+    @Option(names = "--samples", description = "Samples for the throughput phase (default: ${DEFAULT-VALUE})", defaultValue = "150000")
     int samples;
 
     @Option(names = "--latency-seconds", description = "Length of the latency phase (default: ${DEFAULT-VALUE})", defaultValue = "30")
