@@ -63,8 +63,9 @@ def with_end_to_end(result):
     mem = e2e.get("memory") or {}
     result["end_to_end"] = summary(e2e)
     result["end_to_end_shedding"] = summary(end_to_end(SHEDDING_MAX_BUSY, 0))
-    result["memory"] = None if not mem else {"rss_mb_start": mem["rss_mb_start"], "rss_mb_end": mem["rss_mb_end"],
-                                             "interval_s": mem["interval_s"], "rss_heap_physical_offheap_mb": mem["rss_heap_physical_offheap_mb"]}
+    if mem:   # BENCH_MEMORY_MINUTES=0 keeps the memory series of the last run that measured one
+        result["memory"] = {"rss_mb_start": mem["rss_mb_start"], "rss_mb_end": mem["rss_mb_end"],
+                            "interval_s": mem["interval_s"], "rss_heap_physical_offheap_mb": mem["rss_heap_physical_offheap_mb"]}
     return result
 
 
