@@ -78,6 +78,7 @@ public final class StreamStudy {
         float[] raw = new float[batch * d];
         long[] ids = new long[batch];
         double rate = Double.parseDouble(a.get("rate"));
+        double replayRatio = Double.parseDouble(a.get("replay"));
         java.util.SplittableRandom idleRng = new java.util.SplittableRandom(seed ^ 0x1D1EL);
         long replaySteps = 0;
         long busy = 0;
@@ -105,7 +106,7 @@ public final class StreamStudy {
                 ids[i] = SampleIds.of("train:" + (from + i));
             }
             trainer.onBatch(first, second, raw, ids, batch, s -> lastLoss[0] = s.loss());
-            if (rate > 0) trainer.replay().add(raw, ids, batch);
+            if (rate > 0 && replayRatio == 0) trainer.replay().add(raw, ids, batch);   // with a ratio, onBatch adds it
             busy += System.nanoTime() - t;
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;

@@ -77,8 +77,8 @@ public final class LearnerState {
                 throw new IllegalStateException("learner state has queue size " + queueSize
                         + " but the job is configured with " + learner.config().queueSize());
             }
-            if (magic == MAGIC) {
-                String method = in.readUTF();
+            String method = magic == MAGIC ? in.readUTF() : magic == MAGIC_V4 ? methodTagIfAny(in) : null;
+            if (method != null) {
                 if (!method.equals(learner.config().method().name())) {
                     throw new IllegalStateException("learner state was written by method " + method
                             + " but the job is configured with " + learner.config().method());
@@ -119,6 +119,24 @@ public final class LearnerState {
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt learner state", e);
         }
+    }
+
+    /**
+     * CLS4 was written in two layouts: without the method (bc638c1) and with it after the queue size (8d4cada to
+     * 6ec9e96). A method name is 4 to 7 bytes after its 2-byte length; read as the layout without it, those bytes would
+     * be the top of a step of at least 2⁵⁰, so a name there is the tag. Otherwise nothing is consumed.
+     */
+    private static String methodTagIfAny(DataInputStream in) throws IOException {
+        in.mark(16);
+        int length = in.readUnsignedShort();
+        if (length >= 4 && length <= 7) {
+            byte[] name = in.readNBytes(length);
+            for (LearnerConfig.Method m : LearnerConfig.Method.values()) {
+                if (m.name().equals(new String(name, java.nio.charset.StandardCharsets.US_ASCII))) return m.name();
+            }
+        }
+        in.reset();
+        return null;
     }
 
     private static void writeArray(DataOutputStream out, INDArray a) throws IOException {

@@ -90,4 +90,17 @@ class LearnerStateFormatsTest {
         assertEquals(0, s.excludedNegatives(), "keys of unknown age count as enqueued at the restored step");
         assertTrue(s.loss() > 0.5, "a real loss against the restored queue, got " + s.loss());
     }
+
+    @Test
+    void aCls4StateWithTheMethodRestoresAndIsCheckedAgainstTheJob() {
+        LearnerConfig simsiam = config(LearnerConfig.Method.SIMSIAM, QueueHygiene.defaults());
+        byte[] state = LearnerState.save(trained(simsiam, 3));
+        state[3] = 0x34;   // CLS5 → CLS4: the layout of 8d4cada..6ec9e96, which carried the method under CLS4
+        MocoLearner restored = new MocoLearner(MLP, simsiam);
+        LearnerState.restore(restored, state);
+        assertEquals(3, restored.step());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> LearnerState.restore(new MocoLearner(MLP, config(LearnerConfig.Method.BYOL, QueueHygiene.defaults())), state));
+        assertTrue(e.getMessage().contains("SIMSIAM"), e.getMessage());
+    }
 }
