@@ -148,7 +148,7 @@ final class DenseStack {
      */
     private void addBiasAndRelu(INDArray z, INDArray bias, boolean relu) {
         int n = (int) z.length();
-        float[] v = heap(n);
+        float[] v = heapA = grow(heapA, n);
         FloatBuffer buffer = z.data().asNioFloat();
         buffer.get(0, v, 0, n);
         float[] bv = bias.toFloatVector();   // a view into the flat parameters: let ND4J resolve its offset
@@ -166,8 +166,8 @@ final class DenseStack {
     /** dz ← dz where out > 0, else 0 (ReLU′), through heap copies as {@link #addBiasAndRelu}. */
     private void reluGrad(INDArray dz, INDArray out) {
         int n = (int) dz.length();
-        float[] g = heap(n);
-        float[] o = heap2(n);
+        float[] g = heapA = grow(heapA, n);
+        float[] o = heapB = grow(heapB, n);
         FloatBuffer gb = dz.data().asNioFloat();
         gb.get(0, g, 0, n);
         out.data().asNioFloat().get(0, o, 0, n);
@@ -177,14 +177,8 @@ final class DenseStack {
         java.lang.ref.Reference.reachabilityFence(out);
     }
 
-    private float[] heap(int n) {
-        if (heapA.length < n) heapA = new float[n];
-        return heapA;
-    }
-
-    private float[] heap2(int n) {
-        if (heapB.length < n) heapB = new float[n];
-        return heapB;
+    private static float[] grow(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
     }
 
     private INDArray ones(int n) {

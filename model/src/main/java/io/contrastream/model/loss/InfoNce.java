@@ -121,17 +121,14 @@ public final class InfoNce {
      * of the step. Below τ = 0.025 it falls back to the stable softmax (sums 1).
      */
     private static double[] softmaxNumerators(INDArray logits, double tau) {
-        int rows = (int) logits.size(0);
-        double[] sum = new double[rows];
         if (tau < 1 / 40.0) {
             Nd4j.exec(new SoftMax(logits, logits, 1));
-            java.util.Arrays.fill(sum, 1);
-            return sum;
+            double[] ones = new double[(int) logits.size(0)];
+            java.util.Arrays.fill(ones, 1);
+            return ones;
         }
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(logits, logits));
-        double[] s = logits.sum(1).toDoubleVector();
-        System.arraycopy(s, 0, sum, 0, rows);
-        return sum;
+        return logits.sum(1).toDoubleVector();
     }
 
     /** Sets the excluded negative logits (columns 1..K of the B×(1+K) buffer) to −∞; returns how many were set. */

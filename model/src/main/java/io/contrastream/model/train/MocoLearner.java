@@ -50,7 +50,7 @@ public final class MocoLearner {
         this.updater = u.instantiate(updaterState, true);
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
         this.objective = Objective.of(config.method());
-        boolean predictive = config.method() == LearnerConfig.Method.BYOL || config.method() == LearnerConfig.Method.SIMSIAM;
+        boolean predictive = objective instanceof PredictiveObjective;
         this.predictor = predictive ? new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed()) : null;
         if (predictive) {
             // Their projectors batch-normalise the hidden layer (each view's B rows apart): without it both collapsed on
