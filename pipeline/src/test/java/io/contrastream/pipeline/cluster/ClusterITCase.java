@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The job jar on a real multi-process Flink cluster (issue 7): a standalone session cluster (a JobManager and two
  * TaskManagers, each its own JVM) and a Kafka broker process; the jar built by {@code mvn package} is uploaded and run
- * through the REST API with the embed stage at parallelism 2. Half the stream goes in, one TaskManager is killed
+ * through the REST API with the embed stage at parallelism 2. Half the stream goes in, the TaskManager that runs the learner
+ * (found through the REST API, so the kill always forces a failover) is killed
  * (SIGKILL) and a fresh one started, the other half goes in; the committed output must hold every valid sample's
  * embedding and every bad record's dead letter exactly once, and the TaskManagers' Prometheus endpoints must show the
  * job's own metrics.
@@ -73,7 +74,10 @@ class ClusterITCase {
                 awaitOutput(flink, job, reader, VALID / 4, 0, "the first half");
                 assertEquals("RUNNING", flink.jobStatus(job));
 
-                flink.killTaskManager(0);   // like a lost machine: SIGKILL, no goodbye
+                // The learner's TaskManager, found through the REST API: a TaskManager that held no task would not fail the job over.
+                int learnerTm = flink.taskManagerRunning(job, "learner");
+                assertTrue(learnerTm >= 0, "the learner is one subtask, so one TaskManager runs it");
+                flink.killTaskManager(learnerTm);   // like a lost machine: SIGKILL, no goodbye
                 flink.startTaskManager();
                 produce(out, stream, VALID / 2, VALID, validIds, bad);
                 awaitOutput(flink, job, reader, VALID, bad[0], "after losing a TaskManager");

@@ -1,5 +1,7 @@
 package io.contrastream.pipeline.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -40,6 +42,7 @@ final class StandaloneFlink implements AutoCloseable {
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private StandaloneFlink(Path dir, String classpath, int restPort) {
@@ -90,7 +93,10 @@ final class StandaloneFlink implements AutoCloseable {
 
     /** Starts one more TaskManager process. */
     Process startTaskManager() throws IOException, InterruptedException {
-        Process p = launch("taskmanager-" + taskManagers.size(), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS");
+        // Its resource id is its index, so the REST API's answer to "who runs this task" names a process of ours.
+        String id = "tm-" + taskManagers.size();
+        Process p = launch("taskmanager-" + taskManagers.size(), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS",
+                "-D", "taskmanager.resource-id=" + id);
         processes.add(p);
         taskManagers.add(p);
         return p;
@@ -107,7 +113,7 @@ final class StandaloneFlink implements AutoCloseable {
      * Starts a Flink process the way Flink's own jobmanager.sh / taskmanager.sh do: {@code BashJavaUtils} derives the
      * JVM's memory flags and the resource settings (as dynamic properties) from the configuration first.
      */
-    private Process launch(String name, String mainClass, String resourceCommand) throws IOException, InterruptedException {
+    private Process launch(String name, String mainClass, String resourceCommand, String... extraArgs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String conf = dir.resolve("conf").toAbsolutePath().toString();
         Process utils = new ProcessBuilder(java, "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", resourceCommand,
@@ -123,6 +129,7 @@ final class StandaloneFlink implements AutoCloseable {
                 "-Dorg.bytedeco.javacpp.cachedir=" + cacheDir, "-Djava.io.tmpdir=" + dir.resolve("tmp").toAbsolutePath(),
                 "-cp", classpath, mainClass, "--configDir", conf));
         cmd.addAll(List.of(results.get(1).trim().split("\\s+")));                       // -D key=value resource settings
+        cmd.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         return pb.start();
@@ -180,6 +187,32 @@ final class StandaloneFlink implements AutoCloseable {
         Matcher m = Pattern.compile("\"jobid\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(body);
         if (!m.find()) throw new IllegalStateException("the job was not submitted: " + body);
         return m.group(1);
+    }
+
+    /**
+     * The index of the TaskManager that runs the running subtasks of the job's vertex whose name contains
+     * {@code vertexName} (vertex → subtasks → TaskManager, through {@code GET /jobs/:id/vertices/:vid/taskmanagers}),
+     * once all of them run; -1 if they run on more than one TaskManager.
+     */
+    int taskManagerRunning(String jobId, String vertexName) throws Exception {
+        JsonNode job = JSON.readTree(get("/jobs/" + jobId));
+        String vertex = null;
+        for (JsonNode v : job.path("vertices")) if (v.path("name").asText().contains(vertexName)) vertex = v.path("id").asText();
+        if (vertex == null) throw new IllegalStateException("job " + jobId + " has no vertex named like '" + vertexName + "': " + job.path("vertices"));
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            java.util.Set<Integer> running = new java.util.TreeSet<>();
+            boolean allRunning = true;
+            for (JsonNode tm : JSON.readTree(get("/jobs/" + jobId + "/vertices/" + vertex + "/taskmanagers")).path("taskmanagers")) {
+                if (!tm.path("status").asText().equals("RUNNING")) allRunning = false;
+                String id = tm.path("taskmanager-id").asText();
+                if (!id.startsWith("tm-")) throw new IllegalStateException("unexpected TaskManager id '" + id + "': " + tm);
+                running.add(Integer.parseInt(id.substring(3)));
+            }
+            if (allRunning && !running.isEmpty()) return running.size() == 1 ? running.iterator().next() : -1;
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("vertex '" + vertexName + "' of job " + jobId + " did not reach RUNNING within 2 minutes");
     }
 
     /** The job's status, e.g. RUNNING, RESTARTING, FAILED. */
