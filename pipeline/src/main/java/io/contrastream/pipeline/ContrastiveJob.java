@@ -29,7 +29,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import static io.contrastream.pipeline.config.JobParams.ANCHOR_SAMPLES;
 import static io.contrastream.pipeline.config.JobParams.AUGMENT_STRENGTH;
+import static io.contrastream.pipeline.config.JobParams.COMPATIBILITY_TEMPERATURE;
+import static io.contrastream.pipeline.config.JobParams.COMPATIBILITY_WEIGHT;
+import static io.contrastream.pipeline.config.JobParams.FEED_COMPATIBILITY;
 import static io.contrastream.pipeline.config.JobParams.BATCH_SIZE;
 import static io.contrastream.pipeline.config.JobParams.BATCH_TIMEOUT_MS;
 import static io.contrastream.pipeline.config.JobParams.TRAIN_MAX_BUSY;
@@ -92,7 +96,9 @@ public final class ContrastiveJob {
                 .uid("batch").setParallelism(1).setMaxParallelism(1)
                 .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY), c.get(SNAPSHOT_INTERVAL_MS),
                         new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED)))
-                        .withMaxBusy(c.get(TRAIN_MAX_BUSY)))
+                        .withMaxBusy(c.get(TRAIN_MAX_BUSY))
+                        .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
+                                c.get(COMPATIBILITY_TEMPERATURE), c.get(ANCHOR_SAMPLES))))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);
 

@@ -48,9 +48,22 @@ public final class ConvEncoder implements TrainableEncoder {
         layout.checkComplete();
     }
 
+    private INDArray lastInput;
+
     @Override
     public INDArray forward(INDArray x) {
+        lastInput = x;
         return head.run(features(x, true), true);
+    }
+
+    @Override
+    public INDArray lastInput() {
+        return lastInput;
+    }
+
+    @Override
+    public INDArray lastEmbedding() {
+        return head.keptInput(head.layers() - 2);
     }
 
     @Override
@@ -84,7 +97,12 @@ public final class ConvEncoder implements TrainableEncoder {
 
     @Override
     public void backward(INDArray gradOut) {
-        INDArray d = head.backward(gradOut, true);                                          // B × F·Hp·Wp
+        backward(gradOut, null);
+    }
+
+    @Override
+    public void backward(INDArray gradOut, INDArray gradEmbedding) {
+        INDArray d = head.backward(gradOut, true, head.layers() - 2, gradEmbedding);        // B × F·Hp·Wp
         int n = (int) d.size(0);
         ConvStage last = stages[stages.length - 1];
         int per = last.outputSize();

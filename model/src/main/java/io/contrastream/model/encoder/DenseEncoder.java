@@ -28,8 +28,11 @@ public final class DenseEncoder implements TrainableEncoder {
         layout.checkComplete();
     }
 
+    private INDArray lastInput;
+
     @Override
     public INDArray forward(INDArray x) {
+        lastInput = x;
         return layers.run(x, true);
     }
 
@@ -46,6 +49,21 @@ public final class DenseEncoder implements TrainableEncoder {
     @Override
     public void backward(INDArray gradOut) {
         layers.backward(gradOut, false);
+    }
+
+    @Override
+    public void backward(INDArray gradOut, INDArray gradEmbedding) {
+        layers.backward(gradOut, false, layers.layers() - 2, gradEmbedding);
+    }
+
+    @Override
+    public INDArray lastInput() {
+        return lastInput;
+    }
+
+    @Override
+    public INDArray lastEmbedding() {
+        return layers.keptInput(layers.layers() - 2);
     }
 
     /** As {@link #backward}, and returns ∂L/∂input (B×D) of the last forward, for networks stacked on another. */

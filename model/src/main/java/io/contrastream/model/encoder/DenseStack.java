@@ -87,6 +87,19 @@ final class DenseStack {
 
     /** Back-propagates ∂L/∂output of the last kept run; returns ∂L/∂input (B×nIn) when asked, else null. */
     INDArray backward(INDArray gradOut, boolean inputGradient) {
+        return backward(gradOut, inputGradient, -1, null);
+    }
+
+    /** The input of layer i in the last kept run (for i = layers − 2, the embedding), a live view. */
+    INDArray keptInput(int i) {
+        return inputs[i];
+    }
+
+    /**
+     * As {@link #backward(INDArray, boolean)}, adding {@code extra} (B×nIn of layer {@code at}) to ∂L/∂input of layer
+     * {@code at}: a second loss on that intermediate activation.
+     */
+    INDArray backward(INDArray gradOut, boolean inputGradient, int at, INDArray extra) {
         int n = (int) gradOut.size(0);
         INDArray dz = gradOut;                                                         // B×p
         for (int i = w.length - 1; i >= 0; i--) {
@@ -98,6 +111,7 @@ final class DenseStack {
             if (i > 0 || inputGradient) {
                 INDArray dx = dxBuf[i] = buffer(dxBuf[i], n, w[i].size(0));            // B×in
                 Blas.gemm(dz, w[i].transpose(), dx, 1f, 0f);                          // B×in: dz·Wᵀ
+                if (i == at && extra != null) dx.addi(extra);                          // B×in: + the second loss's
                 dz = dx;
             }
         }

@@ -22,6 +22,28 @@ public interface TrainableEncoder {
     void backward(INDArray gradOut);
 
     /**
+     * As {@link #backward(INDArray)}, with a second loss term's gradient ∂L/∂embeddings (B×E) of the last forward
+     * added where the backbone's output enters the head (null: none), e.g. {@code train.Compatibility}'s.
+     */
+    default void backward(INDArray gradOut, INDArray gradEmbedding) {
+        if (gradEmbedding != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take an embedding gradient; "
+                    + "compatibility training needs the CPU backend's encoders");
+        }
+        backward(gradOut);
+    }
+
+    /** The input rows (B×D) of the last {@link #forward}. */
+    default INDArray lastInput() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep its last input");
+    }
+
+    /** The embeddings (B×E, the backbone's output) of the last {@link #forward}, a live view: do not modify. */
+    default INDArray lastEmbedding() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep its last embeddings");
+    }
+
+    /**
      * From now on, batch-normalise the projection head's hidden layer (BYOL's and SimSiam's projector), over
      * {@code groups} equal row blocks of each batch apart; embeddings are not affected.
      */

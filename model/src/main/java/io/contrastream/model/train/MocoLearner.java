@@ -37,6 +37,7 @@ public final class MocoLearner {
     private long step;
     private long skippedSteps;
     private final DivergenceGuard guard = new DivergenceGuard();
+    private Compatibility compatibility;    // null: no backward-compatibility term
 
     public MocoLearner(EncoderConfig encoder, LearnerConfig config) {
         this.encoder = encoder;
@@ -82,7 +83,10 @@ public final class MocoLearner {
      * good weights stay), weight decay and the optimizer step; {@link #lastNorm} is the gradient's norm either way.
      */
     boolean backpropAndUpdate(INDArray gradZ) {
-        query.backward(gradZ);                                                    // P: ∂L/∂θ_q
+        INDArray gradE = compatibility != null && compatibility.active()
+                ? compatibility.gradient(query.lastInput(), query.lastEmbedding())       // B×E: λ·∂L_c/∂e
+                : null;
+        query.backward(gradZ, gradE);                                             // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
         lastNorm = grad.norm2Number().doubleValue();
         if (!guard.accept(lastNorm)) return false;
@@ -195,6 +199,11 @@ public final class MocoLearner {
     public Snapshot snapshot(long version) {
         return new Snapshot(version, step, encoder, Nd4j.toFlattened(query.params()).toFloatVector());
     }
+
+    /** Adds a backward-compatibility term to every step from now on (null: none). */
+    public void compatibility(Compatibility c) { this.compatibility = c; }
+
+    public Compatibility compatibility() { return compatibility; }
 
     public long step() { return step; }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "contrastream", mixinStandardHelpOptions = true, version = "contrastream 0.1.0",
         description = "Streaming contrastive learning: Kafka samples in, embeddings and drift reports out.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, EndToEndBenchCommand.class, QualityBenchCommand.class,
-                EvaluateCommand.class})
+                EvaluateCommand.class, ReembedCommand.class, FeedBenchCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec
@@ -23,6 +23,8 @@ public final class Cli implements Runnable {
         // The job's options are declared once, as Params, and added to the commands that run the job.
         JobOptions.addTo(cl.getSubcommands().get("run").getCommandSpec(), io.contrastream.pipeline.config.JobParams.ALL, java.util.Map.of());
         JobOptions.addTo(cl.getSubcommands().get("demo").getCommandSpec(), DemoCommand.PARAMS, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("reembed").getCommandSpec(), ReembedCommand.PARAMS, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("bench-feed").getCommandSpec(), FeedBenchCommand.PARAMS, java.util.Map.of());
         JobOptions.addTo(cl.getSubcommands().get("bench-quality").getCommandSpec(), QualityBenchCommand.PARAMS, java.util.Map.of());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage() + "  (see --help)");

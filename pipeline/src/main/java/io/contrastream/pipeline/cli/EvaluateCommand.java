@@ -3,6 +3,7 @@ package io.contrastream.pipeline.cli;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.SnapshotTopic;
 import io.contrastream.pipeline.train.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.nio.file.Files;
@@ -88,30 +89,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         Files.write(file, AvroCodec.encode(snapshot));
     }
 
-    /** The last record of the snapshot topic (one partition per the job's layout; the newest over all otherwise). */
-    private Snapshot newestOnTopic() throws java.io.IOException {
-        AvroCodec.init();
+    /** The newest snapshot on the topic, read back past the commit markers of an exactly-once writer. */
+    private Snapshot newestOnTopic() {
         Properties p = JobConfig.parseKafkaProperties(kafkaProperties);
         p.setProperty("bootstrap.servers", bootstrapServers);
-        p.setProperty("isolation.level", "read_committed");
-        p.setProperty("enable.auto.commit", "false");
-        p.setProperty("max.partition.fetch.bytes", Integer.toString(64 << 20));
-        p.setProperty("fetch.max.bytes", Integer.toString(128 << 20));
-        EncoderSnapshot newest = null;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(snapshotTopic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            for (TopicPartition tp : parts) consumer.seek(tp, Math.max(0, end.get(tp) - 1));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    EncoderSnapshot s = AvroCodec.decode(EncoderSnapshot.getDecoder(), r.value());
-                    if (newest == null || s.getVersion() > newest.getVersion()) newest = s;
-                }
-            }
-        }
+        EncoderSnapshot newest = SnapshotTopic.newest(p, snapshotTopic);
         if (newest == null) throw new IllegalStateException("no encoder snapshot on topic " + snapshotTopic + " at " + bootstrapServers);
         return Snapshots.fromAvro(newest);
     }

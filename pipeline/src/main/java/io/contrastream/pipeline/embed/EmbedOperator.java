@@ -23,7 +23,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Embeds un-augmented samples (input 1) with the newest encoder snapshot (input 2, broadcast from the learner) and
- * tags each vector with that snapshot's version. Samples are embedded in micro-batches of up to {@code maxBatch}
+ * tags each vector with that snapshot's version and space. Samples are embedded in micro-batches of up to {@code maxBatch}
  * (a batch-1 forward pass costs a fifth of a batch of 16 here) closed after {@code maxDelayMs}; samples that arrive
  * before the first snapshot wait. Waiting samples and the snapshot are checkpointed.
  */
@@ -121,14 +121,15 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
         int d = batch.get(0).values.length;
         float[] rows = new float[n * d];
         for (int i = 0; i < n; i++) System.arraycopy(batch.get(i).values, 0, rows, i * d, d);
-        float[][] vectors = holder.encoder().embed(rows, n);
+        float[][] vectors = holder.embed(rows, n);
         long version = holder.version();
+        String space = holder.spaceId();
         for (int i = 0; i < n; i++) {
             List<Float> v = new ArrayList<>(vectors[i].length);
             for (float f : vectors[i]) v.add(f);
             Instance x = batch.get(i);
             output.collect(new StreamRecord<>(Embedding.newBuilder().setSampleId(x.id)
-                    .setEventTime(Instant.ofEpochMilli(x.eventTime)).setEncoderVersion(version).setVector(v).build()));
+                    .setEventTime(Instant.ofEpochMilli(x.eventTime)).setEncoderVersion(version).setVector(v).setSpaceId(space).build()));
         }
         embeddings.inc(n);
     }

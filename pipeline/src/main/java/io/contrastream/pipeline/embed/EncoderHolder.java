@@ -1,21 +1,27 @@
 package io.contrastream.pipeline.embed;
 
 import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.serve.Procrustes;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.train.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 
-/** The newest encoder snapshot an operator has seen, with its rebuilt encoder; older versions are ignored. */
+/**
+ * The newest encoder snapshot an operator has seen, with its rebuilt encoder and alignment; older versions are
+ * ignored. Vectors come out in the snapshot's serving space (the encoder's embeddings times its alignment).
+ */
 public final class EncoderHolder {
 
     private EncoderSnapshot snapshot;
     private FrozenEncoder encoder;
+    private float[] alignment;   // null: the identity
 
     /** Takes the snapshot if it is newer than the one held; returns whether it did. */
     public boolean offer(EncoderSnapshot s) {
         if (snapshot != null && s.getVersion() <= snapshot.getVersion()) return false;
         Snapshot model = Snapshots.fromAvro(s);
         encoder = new FrozenEncoder(model.config(), model.weights());
+        alignment = Snapshots.alignment(s);
         snapshot = s;
         return true;
     }
@@ -23,6 +29,16 @@ public final class EncoderHolder {
     public boolean ready() { return encoder != null; }
 
     public FrozenEncoder encoder() { return encoder; }
+
+    /** Served vectors of n input rows given row-major: n×embeddingDim, in the snapshot's space. */
+    public float[][] embed(float[] rows, int n) {
+        float[][] v = encoder.embed(rows, n);
+        if (alignment != null) Procrustes.applyInPlace(v, alignment);
+        return v;
+    }
+
+    /** The held snapshot's space id, or null. */
+    public String spaceId() { return snapshot == null ? null : snapshot.getSpaceId(); }
 
     /** The held snapshot, or null. */
     public EncoderSnapshot snapshot() { return snapshot; }

@@ -33,9 +33,12 @@ public final class OutputReader implements AutoCloseable {
     private final Set<String> embeddedIds = new HashSet<>();
     private long embeddings;
     private final TreeMap<Long, Long> embeddingsByVersion = new TreeMap<>();
+    private final Map<String, Long> embeddingsBySpace = new TreeMap<>();
+    private final Map<String, Embedding> lastEmbedding = new java.util.HashMap<>();
     private final Map<String, Long> deadLettersByReason = new TreeMap<>();
     private final Set<String> deadLetterKeys = new HashSet<>();
     private long deadLetters;
+    private boolean keepEmbeddings;
     private final List<DriftReport> driftReports = new ArrayList<>();
     private EncoderSnapshot newestSnapshot;
     private final List<Long> snapshotVersions = new ArrayList<>();
@@ -69,6 +72,8 @@ public final class OutputReader implements AutoCloseable {
                 embeddings++;
                 embeddedIds.add(e.getSampleId());
                 embeddingsByVersion.merge(e.getEncoderVersion(), 1L, Long::sum);
+                embeddingsBySpace.merge(String.valueOf(e.getSpaceId()), 1L, Long::sum);
+                if (keepEmbeddings) lastEmbedding.put(e.getSampleId(), e);
             } else if (r.topic().equals(driftTopic)) {
                 driftReports.add(AvroCodec.decode(DriftReport.getDecoder(), r.value()));
             } else if (r.topic().equals(deadLetterTopic)) {
@@ -88,6 +93,18 @@ public final class OutputReader implements AutoCloseable {
     public long embeddings() { return embeddings; }
 
     public Set<String> embeddedIds() { return embeddedIds; }
+
+    /** Embeddings per space id ("null" for records without one). */
+    public Map<String, Long> embeddingsBySpace() { return embeddingsBySpace; }
+
+    /** From now on, keeps the last Embedding record of each sample id (for tests that check vectors). */
+    public OutputReader keepEmbeddings() {
+        keepEmbeddings = true;
+        return this;
+    }
+
+    /** The last Embedding record of each sample id, when {@link #keepEmbeddings()} was asked for. */
+    public Map<String, Embedding> lastEmbeddings() { return lastEmbedding; }
 
     public TreeMap<Long, Long> embeddingsByVersion() { return embeddingsByVersion; }
 

@@ -4,6 +4,8 @@ import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.serve.ServingSpace;
+import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
 import io.contrastream.model.train.MocoLearner;
@@ -29,7 +31,10 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single learner: one MoCo step per batch, {@link StepStats} on a side output after every step, and an
@@ -38,6 +43,8 @@ import org.apache.flink.util.OutputTag;
  */
 public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         implements OneInputStreamOperator<PairBatch, EncoderSnapshot>, BoundedOneInput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LearnerOperator.class);
 
     public static final OutputTag<StepStats> STEP_STATS = new OutputTag<>("step-stats") {};
 
@@ -57,7 +64,18 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         }
     }
 
+    /**
+     * How the served versions stay comparable ({@link ServingSpace}): the mechanism, the compatibility term's weight
+     * and temperature, and how many of the stream's first samples anchor the alignment.
+     */
+    public record Serving(ServingSpace.Mechanism mechanism, double weight, double temperature, int anchors) implements java.io.Serializable {
+        public static Serving off() {
+            return new Serving(ServingSpace.Mechanism.NONE, 0, 0.1, 1024);
+        }
+    }
+
     private double maxBusy = 1;   // see withMaxBusy
+    private Serving serving = Serving.off();
 
     private transient MocoLearner learner;
     private transient long version;
@@ -76,6 +94,11 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient boolean timerSet;
     private transient TrainingBudget budget;
     private transient Counter shed;
+    private transient ServingSpace space;
+    private transient EncoderSnapshot lastServed;
+    private transient Compatibility compatibility;
+    private transient ListState<byte[]> servingState;
+    private transient ListState<EncoderSnapshot> servedState;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
@@ -110,6 +133,12 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         return this;
     }
 
+    /** Keeps the served versions comparable as {@code serving} says (default: not at all). */
+    public LearnerOperator withServing(Serving serving) {
+        this.serving = serving;
+        return this;
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -131,6 +160,32 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             Iterator<Long> v = versionState.get().iterator();
             version = v.hasNext() ? v.next() : 0;
             snapshotStep = v.hasNext() ? v.next() : learner.step();
+        }
+        initializeServing(context);
+    }
+
+    /**
+     * The serving space: restored with the last served version (so alignment and the compatibility anchor continue),
+     * or new, with a new space id, when the state has none (a fresh start, or a state from before spaces).
+     */
+    private void initializeServing(StateInitializationContext context) throws Exception {
+        ServingSpace.Mechanism mechanism = serving.mechanism();
+        if (mechanism.trains() && !io.contrastream.model.linalg.Blas.direct()) {
+            LOG.warn("--feed-compatibility {}: the compatibility term needs the CPU backend's encoders; aligning only", mechanism);
+            mechanism = ServingSpace.Mechanism.ALIGN;
+        }
+        compatibility = new Compatibility(mechanism.trains() ? serving.weight() : 0, serving.temperature());
+        learner.compatibility(compatibility);
+        space = new ServingSpace(mechanism, serving.anchors(), encoderConfig.inputSize(), java.util.UUID.randomUUID().toString());
+        servingState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("serving-space", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        servedState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("served-version", new AvroTypeInfo<>(EncoderSnapshot.class)));
+        Iterator<byte[]> saved = servingState.get().iterator();
+        Iterator<EncoderSnapshot> served = servedState.get().iterator();
+        if (saved.hasNext()) {
+            space.restore(saved.next(), served.hasNext() ? Snapshots.fromAvro(served.next()) : null, compatibility);
+            LOG.info("serving space {} restored at version {} ({} anchors)", space.spaceId(), version, space.anchorCount());
         }
     }
 
@@ -159,6 +214,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             shed.inc(b.size);   // the samples are still embedded; only this learner skips them
             return;
         }
+        if (b.raw != null) space.offer(b.raw, b.size);
         long start = System.nanoTime();
         trainer.onBatch(b.first, b.second, b.raw, SampleIds.of(b.ids, b.size), b.size, this::afterStep);
         budget.charge(System.nanoTime() - start);
@@ -198,11 +254,15 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         learnerState.update(List.of(LearnerState.save(learner)));
         versionState.update(List.of(version, snapshotStep));   // the order is the format
         replayState.update(replay.ratio() > 0 ? List.of(replayBuffer.save()) : List.of());
+        servingState.update(List.of(space.save()));
+        servedState.update(lastServed == null ? List.of() : List.of(lastServed));
     }
 
     private void publish() {
         version++;
         snapshotStep = learner.step();
-        output.collect(new StreamRecord<>(Snapshots.toAvro(learner.snapshot(version))));
+        ServingSpace.Served served = space.serve(learner.snapshot(version), compatibility);
+        lastServed = Snapshots.toAvro(served);
+        output.collect(new StreamRecord<>(lastServed));
     }
 }

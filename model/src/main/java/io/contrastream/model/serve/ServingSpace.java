@@ -1,0 +1,182 @@
+package io.contrastream.model.serve;
+
+import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.train.Compatibility;
+import io.contrastream.model.train.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The chain of served encoder versions that share one embedding space. A new learner snapshot is served with an
+ * orthogonal alignment R (fitted by {@link Procrustes} on a fixed set of anchor inputs so that its vectors land where the
+ * previously served version put them), and becomes the anchor of the learner's {@link Compatibility} term, so the next
+ * version is trained to stay comparable with it. Anchor inputs are the first raw samples of the stream.
+ *
+ * <p>Consumers see {@code encoder(x)·R}: cosines within one version are unchanged by R, and across versions the
+ * vectors of one sample stay close, which is what an index fed by the stream needs.
+ */
+public final class ServingSpace {
+
+    /** How new versions are kept comparable: not at all, by alignment, by the compatibility term, or by both. */
+    public enum Mechanism {
+        NONE(false, false), ALIGN(true, false), COMPAT(false, true), COMPAT_ALIGN(true, true);
+
+        final boolean align;
+        final boolean compat;
+
+        Mechanism(boolean align, boolean compat) {
+            this.align = align;
+            this.compat = compat;
+        }
+
+        public boolean trains() { return compat; }
+    }
+
+    /** A version as served: the snapshot, its alignment (E×E, row-major; null = identity) and its space. */
+    public record Served(Snapshot snapshot, float[] rotation, String spaceId) {
+        /** The served vectors of n input rows (row-major): the encoder's embeddings times the alignment. */
+        public float[][] embed(FrozenEncoder encoder, float[] rows, int n) {
+            float[][] v = encoder.embed(rows, n);
+            if (rotation != null) Procrustes.applyInPlace(v, rotation);
+            return v;
+        }
+    }
+
+    static final int MAGIC = 0x53525631;   // "SRV1"
+    static final int MIN_ANCHORS = 256;
+
+    private final Mechanism mechanism;
+    private final int inputSize;
+    private final float[][] anchors;
+    private int anchorCount;
+    private String spaceId;
+    private Served served;
+    private float[][] servedAnchors;   // the served version's vectors of the anchors, cached
+    private boolean alignToMean;       // align onto the mean of every served version's anchor vectors (an ablation)
+    private double[][] anchorSum;
+    private int servedCount;
+
+    /** {@code capacity} anchor inputs of {@code inputSize} values; {@code spaceId} names a new space. */
+    public ServingSpace(Mechanism mechanism, int capacity, int inputSize, String spaceId) {
+        if (capacity < MIN_ANCHORS) throw new IllegalArgumentException("need at least " + MIN_ANCHORS + " anchors, got " + capacity);
+        this.mechanism = mechanism;
+        this.inputSize = inputSize;
+        this.anchors = new float[capacity][];
+        this.spaceId = spaceId;
+    }
+
+    /** Aligns each new version onto the mean served vectors of all versions so far, not the last one. */
+    public void alignToMean() {
+        alignToMean = true;
+    }
+
+    /** Offers n raw input rows (row-major); they become anchors while there is room. */
+    public void offer(float[] raw, int n) {
+        for (int i = 0; i < n && anchorCount < anchors.length; i++) {
+            anchors[anchorCount++] = Arrays.copyOfRange(raw, i * inputSize, (i + 1) * inputSize);
+        }
+    }
+
+    /**
+     * Serves a new snapshot: aligns it to the previously served version (when the mechanism aligns and enough anchors
+     * exist) and, when the mechanism trains, makes it the anchor of {@code compatibility}.
+     */
+    public Served serve(Snapshot s, Compatibility compatibility) {
+        float[] rotation = null;
+        float[][] mine = null;
+        if (mechanism.align && anchorCount >= MIN_ANCHORS) {
+            FrozenEncoder encoder = new FrozenEncoder(s.config(), s.weights());
+            mine = encoder.embed(Arrays.copyOf(anchors, anchorCount));                          // n×E: raw vectors
+            if (served != null && servedAnchors != null && servedAnchors.length == anchorCount) {
+                rotation = Procrustes.fit(mine, servedAnchors);                                 // E×E: onto the served space
+                Procrustes.applyInPlace(mine, rotation);                                        // n×E: served vectors
+            }
+        }
+        served = new Served(s, rotation, spaceId);
+        servedAnchors = mine;
+        if (alignToMean && mine != null) {
+            if (anchorSum == null) anchorSum = new double[mine.length][mine[0].length];
+            servedCount++;
+            float[][] mean = new float[mine.length][mine[0].length];
+            for (int i = 0; i < mine.length; i++) {
+                double norm = 0;
+                for (float v : mine[i]) norm += (double) v * v;
+                norm = Math.sqrt(norm) + 1e-12;
+                for (int j = 0; j < mine[i].length; j++) {
+                    anchorSum[i][j] += mine[i][j] / norm;
+                    mean[i][j] = (float) (anchorSum[i][j] / servedCount);
+                }
+            }
+            servedAnchors = mean;
+        }
+        if (mechanism.compat && compatibility != null) compatibility.anchor(s.config(), s.weights(), s.version());
+        return served;
+    }
+
+    public Served served() { return served; }
+
+    public String spaceId() { return spaceId; }
+
+    public Mechanism mechanism() { return mechanism; }
+
+    public int anchorCount() { return anchorCount; }
+
+    /** The anchors, the space id and the served version's alignment; the served weights are the caller's to keep. */
+    public byte[] save() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeUTF(spaceId);
+            out.writeInt(inputSize);
+            out.writeInt(anchorCount);
+            for (int i = 0; i < anchorCount; i++) for (float v : anchors[i]) out.writeFloat(v);
+            float[] r = served == null ? null : served.rotation();
+            out.writeInt(r == null ? 0 : r.length);
+            if (r != null) for (float v : r) out.writeFloat(v);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Restores anchors, space id and the served version (whose snapshot the caller kept), re-deriving the cached served
+     * vectors and the compatibility anchor, so the chain continues as if never stopped.
+     */
+    public void restore(byte[] state, Snapshot servedSnapshot, Compatibility compatibility) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            if (in.readInt() != MAGIC) throw new IOException("not a serving-space state");
+            spaceId = in.readUTF();
+            int d = in.readInt();
+            if (d != inputSize) throw new IOException("serving-space state has inputs of " + d + " values, the job " + inputSize);
+            anchorCount = Math.min(in.readInt(), anchors.length);
+            for (int i = 0; i < anchorCount; i++) {
+                anchors[i] = new float[d];
+                for (int j = 0; j < d; j++) anchors[i][j] = in.readFloat();
+            }
+            int rl = in.readInt();
+            float[] r = rl == 0 ? null : new float[rl];
+            for (int i = 0; i < rl; i++) r[i] = in.readFloat();
+            if (servedSnapshot == null) return;
+            served = new Served(servedSnapshot, r, spaceId);
+            if (mechanism.align && anchorCount >= MIN_ANCHORS) {
+                servedAnchors = served.embed(new FrozenEncoder(servedSnapshot.config(), servedSnapshot.weights()), flat(), anchorCount);
+            }
+            if (mechanism.compat && compatibility != null) {
+                compatibility.anchor(servedSnapshot.config(), servedSnapshot.weights(), servedSnapshot.version());
+            }
+        }
+    }
+
+    private float[] flat() {
+        float[] out = new float[anchorCount * inputSize];
+        for (int i = 0; i < anchorCount; i++) System.arraycopy(anchors[i], 0, out, i * inputSize, inputSize);
+        return out;
+    }
+
+    /** The config of the space's encoders, for checks. */
+    public EncoderConfig config() { return served == null ? null : served.snapshot().config(); }
+}

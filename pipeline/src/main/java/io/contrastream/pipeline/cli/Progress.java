@@ -1,0 +1,52 @@
+package io.contrastream.pipeline.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A progress line with rate and ETA for long commands, redrawn in place on a terminal and silent otherwise (a log or
+ * a pipe gets only what the command prints at the end).
+ */
+final class Progress {
+
+    private final String what;
+    private final long total;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final long start = System.nanoTime();
+    private long lastDraw;
+
+    Progress(String what, long total) {
+        this(what, total, System.err, System.console() != null);
+    }
+
+    Progress(String what, long total, PrintStream out, boolean terminal) {
+        this.what = what;
+        this.total = total;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Reports {@code done} of the total; redraws at most twice a second. */
+    void update(long done) {
+        long now = System.nanoTime();
+        if (!terminal || now - lastDraw < 500_000_000L) return;
+        lastDraw = now;
+        out.print("\r" + line(done, (now - start) / 1e9) + "   ");
+        out.flush();
+    }
+
+    /** Ends the line on a terminal. */
+    void finish(long done) {
+        if (!terminal) return;
+        out.println("\r" + line(done, (System.nanoTime() - start) / 1e9) + "   ");
+    }
+
+    /** e.g. {@code re-embed: 12,000 / 30,000 (40%)  2,950/s  ETA 6 s}. */
+    String line(long done, double seconds) {
+        double rate = seconds > 0 ? done / seconds : 0;
+        String eta = rate > 0 && total > done ? String.format(Locale.ROOT, "  ETA %.0f s", (total - done) / rate) : "";
+        return String.format(Locale.ROOT, "%s: %,d / %,d (%.0f%%)  %,.0f/s%s", what, done, total,
+                total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+    }
+}

@@ -1,0 +1,101 @@
+package io.contrastream.pipeline.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.contrastream.model.serve.ServingSpace;
+import io.contrastream.schema.EncoderSnapshot;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The learner serves its versions in one space: same space id, an orthogonal alignment, continued after a restore. */
+class LearnerServingTest {
+
+    static final LearnerOperator.Serving SERVING = new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 1.0, 0.1, 256);
+
+    static PairBatch batch(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 64;
+        float[] a = new float[n * 8];
+        float[] b = new float[n * 8];
+        String[] ids = new String[n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+            b[i] = a[i] + 0.1f * (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) ids[i] = "s" + seed + "-" + i;
+        return new PairBatch(n, ids, a, b, a.clone());
+    }
+
+    static OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot> harness(LearnerOperator.Serving serving) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new LearnerOperator(LearnerOperatorTest.ENCODER, LearnerOperatorTest.LEARNER, 2)
+                .withServing(serving));
+    }
+
+    @Test
+    void versionsShareOneSpaceAndAreAlignedOnceTheAnchorsAreIn() throws Exception {
+        try (var h = harness(SERVING)) {
+            h.open();
+            for (int i = 0; i < 10; i++) h.processElement(batch(i), 0);
+            List<EncoderSnapshot> snaps = h.extractOutputValues();
+            assertEquals(5, snaps.size());
+            String space = snaps.get(0).getSpaceId();
+            assertNotNull(space);
+            for (EncoderSnapshot s : snaps) assertEquals(space, s.getSpaceId(), "one space for the whole chain");
+            assertNull(snaps.get(0).getAlignment(), "the first version defines the space");
+            List<Float> r = snaps.get(4).getAlignment();
+            assertNotNull(r, "later versions are aligned onto it");
+            int e = LearnerOperatorTest.ENCODER.embeddingDim();
+            assertEquals(e * e, r.size());
+            for (int i = 0; i < e; i++) {
+                double dot = 0;
+                for (int k = 0; k < e; k++) dot += r.get(k * e + i) * r.get(k * e + i);
+                assertEquals(1.0, dot, 1e-4, "column " + i + " of an orthogonal alignment has unit length");
+            }
+        }
+    }
+
+    @Test
+    void aRestoredLearnerContinuesItsSpaceExactly() throws Exception {
+        OperatorSubtaskState state;
+        List<EncoderSnapshot> uninterrupted;
+        try (var h = harness(SERVING)) {
+            h.open();
+            for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
+            state = h.snapshot(1, 1);
+            for (int i = 6; i < 10; i++) h.processElement(batch(i), 0);
+            uninterrupted = h.extractOutputValues();
+        }
+        try (var h = harness(SERVING)) {
+            h.initializeState(state);
+            h.open();
+            for (int i = 6; i < 10; i++) h.processElement(batch(i), 0);
+            List<EncoderSnapshot> resumed = h.extractOutputValues();
+            assertEquals(2, resumed.size());
+            for (int j = 0; j < 2; j++) {
+                EncoderSnapshot a = uninterrupted.get(3 + j);
+                EncoderSnapshot b = resumed.get(j);
+                assertEquals(a.getVersion(), b.getVersion());
+                assertEquals(a.getSpaceId(), b.getSpaceId(), "the space continues");
+                assertEquals(a.getWeights(), b.getWeights(), "the compatibility anchor was restored with the space");
+                assertEquals(a.getAlignment(), b.getAlignment());
+            }
+        }
+    }
+
+    @Test
+    void withoutCompatibilityEveryVersionIsServedAsItIs() throws Exception {
+        try (var h = harness(LearnerOperator.Serving.off())) {
+            h.open();
+            for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
+            List<EncoderSnapshot> snaps = h.extractOutputValues();
+            assertTrue(snaps.size() >= 2);
+            for (EncoderSnapshot s : snaps) assertNull(s.getAlignment());
+        }
+    }
+}
