@@ -77,6 +77,15 @@ public final class ContrastiveJob {
     private ContrastiveJob() {}
 
     public static void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Sinks sinks, JobConfig c) {
+        build(env, source, sinks, c, null, false);
+    }
+
+    /**
+     * The graph; a job without restored state continues after {@code newest} (the snapshot topic's newest version,
+     * or null): its numbering always, its weights and space when {@code warm} (see {@link LearnerOperator#withWarmStart}).
+     */
+    public static void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Sinks sinks, JobConfig c,
+                             EncoderSnapshot newest, boolean warm) {
         int parallelism = c.get(PARALLELISM);
         TypeInformation<EncoderSnapshot> snapshotType = new AvroTypeInfo<>(EncoderSnapshot.class);
 
@@ -98,7 +107,8 @@ public final class ContrastiveJob {
                         new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED)))
                         .withMaxBusy(c.get(TRAIN_MAX_BUSY))
                         .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
-                                c.get(COMPATIBILITY_TEMPERATURE), c.get(ANCHOR_SAMPLES))))
+                                c.get(COMPATIBILITY_TEMPERATURE), c.get(ANCHOR_SAMPLES)))
+                        .withWarmStart(newest, warm))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);
 

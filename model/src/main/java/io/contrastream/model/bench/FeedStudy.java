@@ -32,7 +32,7 @@ public final class FeedStudy {
         Locale.setDefault(Locale.ROOT);
         java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
         String[] defaults = {"data", "/usr/share/datasets/fashion-mnist/", "mechanism", "none", "lambda", "1", "tauc", "0.1",
-                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "form", "contrastive", "target", "previous"};
+                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "form", "contrastive", "target", "previous", "firstserve", "0"};
         for (int i = 0; i < defaults.length; i += 2) a.put(defaults[i], defaults[i + 1]);
         for (String kv : args) {
             String[] p = kv.split("=", 2);
@@ -89,7 +89,8 @@ public final class FeedStudy {
             boolean last = from + b >= n;
             if (learner.step() % every == 0 || last) {
                 Snapshot s = learner.snapshot(++snapshots);
-                if (served.isEmpty() || snapshots % serveEvery == 0 || last) {
+                boolean warm = learner.step() >= Integer.parseInt(a.get("firstserve"));
+                if ((served.isEmpty() && warm) || (!served.isEmpty() && snapshots % serveEvery == 0) || last) {
                     served.add(space.serve(s, compat));
                     for (int i : waiting) servedIndexOf[i] = served.size() - 1;
                     waiting.clear();

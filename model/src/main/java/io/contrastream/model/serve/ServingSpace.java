@@ -92,7 +92,12 @@ public final class ServingSpace {
         if (mechanism.align && anchorCount >= MIN_ANCHORS) {
             FrozenEncoder encoder = new FrozenEncoder(s.config(), s.weights());
             mine = encoder.embed(Arrays.copyOf(anchors, anchorCount));                          // n×E: raw vectors
-            if (served != null && servedAnchors != null && servedAnchors.length == anchorCount) {
+            if (served != null && (servedAnchors == null || servedAnchors.length != anchorCount)) {
+                // After a restore or a warm start, or once more anchors came in: the served version's vectors anew.
+                Snapshot last = served.snapshot();
+                servedAnchors = served.embed(new FrozenEncoder(last.config(), last.weights()), flat(), anchorCount);
+            }
+            if (served != null) {
                 rotation = Procrustes.fit(mine, servedAnchors);                                 // E×E: onto the served space
                 Procrustes.applyInPlace(mine, rotation);                                        // n×E: served vectors
             }
@@ -161,14 +166,20 @@ public final class ServingSpace {
             float[] r = rl == 0 ? null : new float[rl];
             for (int i = 0; i < rl; i++) r[i] = in.readFloat();
             if (servedSnapshot == null) return;
-            served = new Served(servedSnapshot, r, spaceId);
-            if (mechanism.align && anchorCount >= MIN_ANCHORS) {
-                servedAnchors = served.embed(new FrozenEncoder(servedSnapshot.config(), servedSnapshot.weights()), flat(), anchorCount);
-            }
-            if (mechanism.compat && compatibility != null) {
-                compatibility.anchor(servedSnapshot.config(), servedSnapshot.weights(), servedSnapshot.version());
-            }
+            continueFrom(new Served(servedSnapshot, r, spaceId), compatibility);
         }
+    }
+
+    /**
+     * Continues a space from a version served before (restored, or found on the snapshot topic after the checkpoints
+     * were lost): the next version is aligned onto it and, when the mechanism trains, trained against it.
+     */
+    public void continueFrom(Served last, Compatibility compatibility) {
+        if (last.spaceId() != null) spaceId = last.spaceId();   // a version from before spaces starts one
+        served = new Served(last.snapshot(), last.rotation(), spaceId);
+        servedAnchors = null;   // recomputed on the anchors at the next serve
+        Snapshot s = last.snapshot();
+        if (mechanism.compat && compatibility != null) compatibility.anchor(s.config(), s.weights(), s.version());
     }
 
     private float[] flat() {

@@ -200,6 +200,21 @@ public final class MocoLearner {
         return new Snapshot(version, step, encoder, Nd4j.toFlattened(query.params()).toFloatVector());
     }
 
+    /**
+     * Starts from a published encoder's weights instead of a random initialisation (the checkpoints were lost, the
+     * snapshot topic was not): both encoders take them; optimizer moments, queue, predictor and the step count start
+     * afresh (Adam's bias correction needs the step of its moments).
+     */
+    public void warmStart(float[] weights) {
+        if (weights.length != query.params().length()) {
+            throw new IllegalArgumentException("warm start: the snapshot has " + weights.length + " weights, the encoder "
+                    + query.params().length());
+        }
+        INDArray w = Nd4j.create(weights, query.params().shape(), DataType.FLOAT);
+        query.params().assign(w);
+        key.params().assign(w);
+    }
+
     /** Adds a backward-compatibility term to every step from now on (null: none). */
     public void compatibility(Compatibility c) { this.compatibility = c; }
 

@@ -12,6 +12,7 @@ import io.contrastream.model.train.MocoLearner;
 import io.contrastream.model.train.OnlineTrainer;
 import io.contrastream.model.train.ReplayBuffer;
 import io.contrastream.model.train.SampleIds;
+import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
@@ -76,6 +77,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
 
     private double maxBusy = 1;   // see withMaxBusy
     private Serving serving = Serving.off();
+    private EncoderSnapshot warmStart;   // see withWarmStart
+    private boolean warmWeights;
 
     private transient MocoLearner learner;
     private transient long version;
@@ -139,6 +142,17 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         return this;
     }
 
+    /**
+     * When the job starts with no state (no checkpoint or savepoint), continues after this published snapshot (the
+     * newest on the topic), so a version never names two encoders: the numbering always, and with {@code weights} (and
+     * the same architecture) also its weights and space instead of a random encoder and a new space.
+     */
+    public LearnerOperator withWarmStart(EncoderSnapshot newest, boolean weights) {
+        this.warmStart = newest;
+        this.warmWeights = weights;
+        return this;
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -155,13 +169,31 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.ratio(), replayBuffer, augmenter, replay.seed());
         Iterator<byte[]> saved = learnerState.get().iterator();
-        if (saved.hasNext()) {
+        boolean restored = saved.hasNext();
+        if (restored) {
             LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
             Iterator<Long> v = versionState.get().iterator();
             version = v.hasNext() ? v.next() : 0;
             snapshotStep = v.hasNext() ? v.next() : learner.step();
         }
         initializeServing(context);
+        if (!restored && warmStart != null) continueAfter(warmStart);
+    }
+
+    private void continueAfter(EncoderSnapshot newest) {
+        version = newest.getVersion();
+        boolean sameEncoder = newest.getConfig().equals(encoderConfig.toJson());
+        if (!warmWeights || !sameEncoder) {
+            LOG.info("no checkpoint: random encoder in a new space {}; versions continue after v{} on the snapshot topic{}",
+                    space.spaceId(), version, warmWeights ? " (its encoder is of another configuration: " + newest.getConfig() + ")" : "");
+            return;
+        }
+        Snapshot from = Snapshots.fromAvro(newest);
+        learner.warmStart(from.weights());
+        space.continueFrom(new ServingSpace.Served(from, Snapshots.alignment(newest), newest.getSpaceId()), compatibility);
+        lastServed = newest;
+        LOG.info("no checkpoint: warm start from encoder v{} (step {}) on the snapshot topic, space {}; the next version is v{}",
+                version, from.step(), space.spaceId(), version + 1);
     }
 
     /**
