@@ -32,7 +32,7 @@ public final class FeedStudy {
         Locale.setDefault(Locale.ROOT);
         java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
         String[] defaults = {"data", "/usr/share/datasets/fashion-mnist/", "mechanism", "none", "lambda", "1", "tauc", "0.1",
-                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "form", "contrastive", "target", "previous", "firstserve", "0"};
+                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "form", "contrastive", "target", "previous", "firstserve", "0", "serve", "query"};
         for (int i = 0; i < defaults.length; i += 2) a.put(defaults[i], defaults[i + 1]);
         for (String kv : args) {
             String[] p = kv.split("=", 2);
@@ -71,6 +71,7 @@ public final class FeedStudy {
         java.util.Arrays.fill(servedIndexOf, -1);
         List<Integer> waiting = new ArrayList<>();
         int snapshots = 0;
+        double[] weightSum = null;
         long start = System.nanoTime();
         for (int from = 0; from < n; from += batch) {
             int b = Math.min(batch, n - from);
@@ -88,7 +89,13 @@ public final class FeedStudy {
             learner.step(first, second, ids, b);
             boolean last = from + b >= n;
             if (learner.step() % every == 0 || last) {
-                Snapshot s = learner.snapshot(++snapshots);
+                Snapshot s = a.get("serve").equals("key") ? learner.keySnapshot(++snapshots) : learner.snapshot(++snapshots);
+                if (a.get("serve").equals("average")) {   // Polyak: the mean of every snapshot's weights so far
+                    if (weightSum == null) weightSum = new double[s.weights().length];
+                    float[] avg = new float[weightSum.length];
+                    for (int j = 0; j < avg.length; j++) avg[j] = (float) ((weightSum[j] += s.weights()[j]) / snapshots);
+                    s = new Snapshot(s.version(), s.step(), s.config(), avg);
+                }
                 boolean warm = learner.step() >= Integer.parseInt(a.get("firstserve"));
                 if ((served.isEmpty() && warm) || (!served.isEmpty() && snapshots % serveEvery == 0) || last) {
                     served.add(space.serve(s, compat));

@@ -220,6 +220,11 @@ public final class MocoLearner {
 
     public Compatibility compatibility() { return compatibility; }
 
+    /** A copy of the key (momentum) encoder's weights, tagged with the given version. */
+    public Snapshot keySnapshot(long version) {
+        return new Snapshot(version, step, encoder, Nd4j.toFlattened(key.params()).toFloatVector());
+    }
+
     public long step() { return step; }
 
     public long skippedSteps() { return skippedSteps; }

@@ -179,9 +179,16 @@ final class StandaloneFlink implements AutoCloseable {
 
     /** Runs an uploaded jar ({@code POST /jars/:id/run}); returns the job id. */
     String runJar(String jarId, String entryClass, List<String> args) throws Exception {
+        return runJar(jarId, entryClass, args, null);
+    }
+
+    /** Runs an uploaded jar restoring a savepoint (the REST equivalent of {@code flink run -s}); returns the job id. */
+    String runJar(String jarId, String entryClass, List<String> args, String savepointPath) throws Exception {
         StringBuilder json = new StringBuilder("{\"entryClass\": \"" + entryClass + "\", \"programArgsList\": [");
         for (int i = 0; i < args.size(); i++) json.append(i == 0 ? "" : ", ").append('"').append(args.get(i).replace("\"", "\\\"")).append('"');
-        json.append("]}");
+        json.append("]");
+        if (savepointPath != null) json.append(", \"savepointPath\": \"").append(savepointPath).append('"');
+        json.append("}");
         String body = send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.toString())).timeout(Duration.ofMinutes(3)).build());
         Matcher m = Pattern.compile("\"jobid\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(body);
@@ -213,6 +220,24 @@ final class StandaloneFlink implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException("vertex '" + vertexName + "' of job " + jobId + " did not reach RUNNING within 2 minutes");
+    }
+
+    /** Stops the job with a savepoint in {@code dir} ({@code POST /jobs/:id/stop}) and returns the savepoint's path. */
+    String stopWithSavepoint(String jobId, String dir) throws Exception {
+        String body = send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/stop")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"targetDirectory\": \"" + dir + "\", \"drain\": false}")).build());
+        String trigger = JSON.readTree(body).path("request-id").asText();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode status = JSON.readTree(get("/jobs/" + jobId + "/savepoints/" + trigger));
+            if (status.path("status").path("id").asText().equals("COMPLETED")) {
+                JsonNode op = status.path("operation");
+                if (op.has("failure-cause")) throw new IllegalStateException("stop-with-savepoint failed: " + op.path("failure-cause"));
+                return op.path("location").asText();
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("stop-with-savepoint of " + jobId + " did not complete within 2 minutes");
     }
 
     /** The job's status, e.g. RUNNING, RESTARTING, FAILED. */
