@@ -96,7 +96,7 @@ public final class JobParams {
     public static final Param<Integer> PARALLELISM = intParam("parallelism", "Parallelism of decode, augment and the sinks", 2, 1, 1024);
     public static final Param<Integer> EMBED_PARALLELISM = intParam("embed-parallelism", "Parallelism of the embed operator", 2, 1, 1024);
     public static final Param<String> CHECKPOINT_DIR = stringParam("checkpoint-dir", "Checkpoint storage URI (a shared file system on a cluster); empty: <tmpdir>/contrastream-checkpoints", "", true);
-    public static final Param<Long> CHECKPOINT_INTERVAL_MS = longParam("checkpoint-interval-ms", "Checkpoint interval (0 = off; exactly-once needs it)", 10_000, 0, 86_400_000);
+    public static final Param<Long> CHECKPOINT_INTERVAL_MS = longParam("checkpoint-interval-ms", "Checkpoint interval (0 = off; exactly-once needs it). With exactly_once delivery a read_committed consumer sees a record when the checkpoint after it completes: this bounds the feed's latency (docs/feed.md)", 1_000, 0, 86_400_000);
 
     public static final List<Param<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
