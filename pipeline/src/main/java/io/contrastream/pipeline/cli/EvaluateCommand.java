@@ -28,8 +28,6 @@ import picocli.CommandLine.Option;
                 + "for the snapshot, raw pixels and a random encoder of the same architecture. Prints one JSON object.")
 public final class EvaluateCommand implements Callable<Integer> {
 
-    static final String FASHION = "/usr/share/datasets/fashion-mnist/";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,17 +43,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--kafka-properties", defaultValue = "", description = "Extra Kafka client properties, key=value;key=value (e.g. SASL/SSL)")
     String kafkaProperties;
 
-    @Option(names = "--train-images", defaultValue = FASHION + "train-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path trainImages;
-
-    @Option(names = "--train-labels", defaultValue = FASHION + "train-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path trainLabels;
-
-    @Option(names = "--test-images", defaultValue = FASHION + "t10k-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path testImages;
-
-    @Option(names = "--test-labels", defaultValue = FASHION + "t10k-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path testLabels;
+    @CommandLine.Mixin
+    IdxSplitOptions data;
 
     @Option(names = "--probe-epochs", defaultValue = "30", description = "Linear-probe epochs, 1..1000 (default: ${DEFAULT-VALUE})")
     int probeEpochs;
@@ -73,8 +62,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--probe-epochs must be in 1..1000, got " + probeEpochs);
         }
         Snapshot snapshot = snapshotFile != null ? readFile(snapshotFile) : newestOnTopic();
-        LabelledSplit train = LabelledSplit.readIdx(trainImages, trainLabels);
-        LabelledSplit test = LabelledSplit.readIdx(testImages, testLabels);
+        LabelledSplit train = data.train();
+        LabelledSplit test = data.test();
         System.out.println(LabelledSplit.evaluate(snapshot, train, test, probeEpochs, seed));
         return 0;
     }

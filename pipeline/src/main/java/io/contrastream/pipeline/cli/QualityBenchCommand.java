@@ -32,22 +32,12 @@ import picocli.CommandLine.Option;
 public final class QualityBenchCommand implements Callable<Integer> {
 
     static final List<Param<?>> PARAMS = DemoCommand.PARAMS;
-    private static final String DATA = EvaluateCommand.FASHION;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--train-images", defaultValue = DATA + "train-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path trainImages;
-
-    @Option(names = "--train-labels", defaultValue = DATA + "train-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path trainLabels;
-
-    @Option(names = "--test-images", defaultValue = DATA + "t10k-images-idx3-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path testImages;
-
-    @Option(names = "--test-labels", defaultValue = DATA + "t10k-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
-    Path testLabels;
+    @CommandLine.Mixin
+    IdxSplitOptions data;
 
     @Option(names = "--rate", defaultValue = "100", description = "Arrival rate, samples/s; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
     double rate;
@@ -64,8 +54,8 @@ public final class QualityBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Locale.setDefault(Locale.ROOT);
-        LabelledSplit train = LabelledSplit.readIdx(trainImages, trainLabels);
-        LabelledSplit test = LabelledSplit.readIdx(testImages, testLabels);
+        LabelledSplit train = data.train();
+        LabelledSplit test = data.test();
         int n = limit == null ? train.rows().length : Math.min(limit, train.rows().length);
         JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));   // the data's shape, unless given
 
@@ -82,7 +72,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
             try (SampleProducer out = new SampleProducer(config.kafkaProperties(), "samples", rate);
                  OutputReader reader = new OutputReader(config.kafkaProperties(), "embeddings", "drift", "dead-letters",
                          config.get(JobParams.SNAPSHOT_TOPIC))) {
-                String name = trainImages.getFileName().toString();
+                String name = data.trainImages.getFileName().toString();
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));
                     if (i % 1000 == 0) reader.poll(Duration.ZERO);
