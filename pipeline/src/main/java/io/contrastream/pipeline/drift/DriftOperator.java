@@ -219,7 +219,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         last.setKnnAccuracy(holder.ready() ? probeSet.knnAccuracy(holder.encoder()) : null);
         if (holder.ready()) {
             representation.fix(DriftAnalyzer.subsample(raw, maxSamples, seed));
-            RepresentationProbe.Movement moved = representation.update(holder.encoder(), holder.version());
+            RepresentationProbe.Movement moved = representation.update(holder::embed, holder.version());   // as served
             if (moved != null) {
                 last.setRepresentationFromVersion(moved.fromVersion());
                 last.setRepresentationCosineMovement(moved.drift().cosineMovement());

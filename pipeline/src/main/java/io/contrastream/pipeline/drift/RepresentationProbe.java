@@ -38,9 +38,17 @@ final class RepresentationProbe {
      * before the probes are fixed or the first time. An unchanged version is not re-embedded: zero movement.
      */
     Movement update(FrozenEncoder encoder, long encoderVersion) {
+        return update(encoder::embed, encoderVersion);
+    }
+
+    /**
+     * As {@link #update(FrozenEncoder, long)}, with the vectors as served ({@code embed}: rows to served vectors, the
+     * version's alignment applied), so the movement is the one an index fed by the stream sees.
+     */
+    Movement update(java.util.function.UnaryOperator<float[][]> embed, long encoderVersion) {
         if (rows == null) return null;
         if (embedded != null && encoderVersion == version) return new Movement(version, new RepresentationDrift.Result(0, 1));
-        float[][] now = encoder.embed(rows);
+        float[][] now = embed.apply(rows);
         Movement m = embedded == null ? null : new Movement(version, RepresentationDrift.compare(embedded, now, NEIGHBOURS));
         embedded = now;
         version = encoderVersion;

@@ -37,6 +37,13 @@ public final class EncoderHolder {
         return v;
     }
 
+    /** Served vectors of the given rows (one array each), in the snapshot's space. */
+    public float[][] embed(float[][] rows) {
+        float[][] v = encoder.embed(rows);
+        if (alignment != null) Procrustes.applyInPlace(v, alignment);
+        return v;
+    }
+
     /** The held snapshot's space id, or null. */
     public String spaceId() { return snapshot == null ? null : snapshot.getSpaceId(); }
 
