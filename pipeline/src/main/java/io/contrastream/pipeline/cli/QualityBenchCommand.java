@@ -64,14 +64,15 @@ public final class QualityBenchCommand implements Callable<Integer> {
         Snapshot snapshot;
         try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
             config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            kafka.createTopics(Map.of("samples", 2, "embeddings", 2, "drift", 1, "dead-letters", 1), Map.of());
+            kafka.createTopics(Map.of(config.get(JobParams.SAMPLES_TOPIC), 2, config.get(JobParams.EMBEDDINGS_TOPIC), 2,
+                    config.get(JobParams.DRIFT_TOPIC), 1, config.get(JobParams.DEAD_LETTER_TOPIC), 1), Map.of());
             kafka.createTopics(Map.of(config.get(JobParams.SNAPSHOT_TOPIC), 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
             StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
             ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
             JobClient job = env.executeAsync("contrastream-bench-quality");
-            try (SampleProducer out = new SampleProducer(config.kafkaProperties(), "samples", rate);
-                 OutputReader reader = new OutputReader(config.kafkaProperties(), "embeddings", "drift", "dead-letters",
-                         config.get(JobParams.SNAPSHOT_TOPIC))) {
+            try (SampleProducer out = new SampleProducer(config.kafkaProperties(), config.get(JobParams.SAMPLES_TOPIC), rate);
+                 OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
+                         config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
                 String name = data.trainImages.getFileName().toString();
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));
