@@ -81,6 +81,10 @@ class RunRestartITCase {
                 assertTrue(versions.size() > versionsBeforeKill, "versions advanced after the kill");
                 assertEquals(LongStream.rangeClosed(1, versions.size()).boxed().toList(), versions, "versions without gap or repeat");
                 assertEquals(1, reader.embeddingsBySpace().size(), "one space over every restart: " + reader.embeddingsBySpace());
+                List<Long> steps = reader.snapshotSteps();
+                for (int i = 1; i < steps.size(); i++) assertTrue(steps.get(i) > steps.get(i - 1), "the learner step continues: " + steps);
+                List<Long> windows = reader.driftReports().stream().map(r -> r.getWindowIndex()).toList();
+                assertEquals(LongStream.range(0, windows.size()).boxed().toList(), windows, "drift windows continue, each once");
 
                 // 4. The checkpoint directory is lost: the next start continues the numbering from the snapshot topic.
                 run.destroy();

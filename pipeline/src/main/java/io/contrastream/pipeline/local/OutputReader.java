@@ -42,6 +42,7 @@ public final class OutputReader implements AutoCloseable {
     private final List<DriftReport> driftReports = new ArrayList<>();
     private EncoderSnapshot newestSnapshot;
     private final List<Long> snapshotVersions = new ArrayList<>();
+    private final List<Long> snapshotSteps = new ArrayList<>();
 
     public OutputReader(Properties clientProperties, String embeddingsTopic, String driftTopic, String deadLetterTopic,
                         String snapshotTopic) {
@@ -84,6 +85,7 @@ public final class OutputReader implements AutoCloseable {
             } else if (r.topic().equals(snapshotTopic)) {
                 EncoderSnapshot s = AvroCodec.decode(EncoderSnapshot.getDecoder(), r.value());
                 snapshotVersions.add(s.getVersion());
+                snapshotSteps.add(s.getStep());
                 if (newestSnapshot == null || s.getVersion() > newestSnapshot.getVersion()) newestSnapshot = s;
             }
         }
@@ -121,6 +123,9 @@ public final class OutputReader implements AutoCloseable {
 
     /** The version of every snapshot record read, in topic order (one partition): a gap or repeat is a bug. */
     public List<Long> snapshotVersions() { return snapshotVersions; }
+
+    /** The learner step of each snapshot read, in the order read. */
+    public List<Long> snapshotSteps() { return snapshotSteps; }
 
     @Override
     public void close() {
