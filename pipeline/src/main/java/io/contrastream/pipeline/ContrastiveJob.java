@@ -31,7 +31,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import static io.contrastream.pipeline.config.JobParams.ANCHOR_SAMPLES;
 import static io.contrastream.pipeline.config.JobParams.AUGMENT_STRENGTH;
-import static io.contrastream.pipeline.config.JobParams.COMPATIBILITY_TEMPERATURE;
 import static io.contrastream.pipeline.config.JobParams.COMPATIBILITY_WEIGHT;
 import static io.contrastream.pipeline.config.JobParams.FEED_COMPATIBILITY;
 import static io.contrastream.pipeline.config.JobParams.BATCH_SIZE;
@@ -52,6 +51,7 @@ import static io.contrastream.pipeline.config.JobParams.PROBE_FRACTION;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_CAPACITY;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_RATIO;
 import static io.contrastream.pipeline.config.JobParams.SEED;
+import static io.contrastream.pipeline.config.JobParams.SERVING_WARMUP_STEPS;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_EVERY;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_INTERVAL_MS;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_TOPIC;
@@ -107,7 +107,7 @@ public final class ContrastiveJob {
                         new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED)))
                         .withMaxBusy(c.get(TRAIN_MAX_BUSY))
                         .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
-                                c.get(COMPATIBILITY_TEMPERATURE), c.get(ANCHOR_SAMPLES)))
+                                c.get(ANCHOR_SAMPLES), c.get(SERVING_WARMUP_STEPS)))
                         .withWarmStart(newest, warm))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);

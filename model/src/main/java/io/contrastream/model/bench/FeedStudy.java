@@ -31,8 +31,8 @@ public final class FeedStudy {
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
         java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
-        String[] defaults = {"data", "/usr/share/datasets/fashion-mnist/", "mechanism", "none", "lambda", "1", "tauc", "0.1",
-                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "form", "contrastive", "target", "previous", "firstserve", "0", "serve", "query"};
+        String[] defaults = {"data", "/usr/share/datasets/fashion-mnist/", "mechanism", "none", "lambda", "100",
+                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "target", "previous", "firstserve", "0", "serve", "query", "anchor", "previous"};
         for (int i = 0; i < defaults.length; i += 2) a.put(defaults[i], defaults[i + 1]);
         for (String kv : args) {
             String[] p = kv.split("=", 2);
@@ -50,11 +50,11 @@ public final class FeedStudy {
                 new QueueHygiene(true, 1.0, 0), new LearnerConfig.Debiasing(0, 0), LearnerConfig.Method.MOCO);
         ServingSpace.Mechanism mechanism = ServingSpace.Mechanism.valueOf(a.get("mechanism").toUpperCase().replace('+', '_'));
         MocoLearner learner = new MocoLearner(encoder, config);
-        Compatibility compat = new Compatibility(mechanism.trains() ? Double.parseDouble(a.get("lambda")) : 0, Double.parseDouble(a.get("tauc")));
-        if (a.get("form").equals("regression")) compat.regression();
+        Compatibility compat = new Compatibility(mechanism.trains() ? Double.parseDouble(a.get("lambda")) : 0);
         learner.compatibility(compat);
         ServingSpace space = new ServingSpace(mechanism, 1024, encoder.inputSize(), "study");
         if (a.get("target").equals("mean")) space.alignToMean();
+        if (a.get("anchor").equals("first")) space.anchorOnFirst();
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults());
 
         int batch = Integer.parseInt(a.get("batch"));

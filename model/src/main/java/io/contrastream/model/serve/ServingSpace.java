@@ -58,6 +58,7 @@ public final class ServingSpace {
     private Served served;
     private float[][] servedAnchors;   // the served version's vectors of the anchors, cached
     private boolean alignToMean;       // align onto the mean of every served version's anchor vectors (an ablation)
+    private boolean anchorOnFirst;     // the compatibility term keeps the space's first version as its anchor (an ablation)
     private double[][] anchorSum;
     private int servedCount;
 
@@ -73,6 +74,11 @@ public final class ServingSpace {
     /** Aligns each new version onto the mean served vectors of all versions so far, not the last one. */
     public void alignToMean() {
         alignToMean = true;
+    }
+
+    /** The compatibility term keeps the space's first served version as its anchor, not the newest served one. */
+    public void anchorOnFirst() {
+        anchorOnFirst = true;
     }
 
     /** Offers n raw input rows (row-major); they become anchors while there is room. */
@@ -119,7 +125,8 @@ public final class ServingSpace {
             }
             servedAnchors = mean;
         }
-        if (mechanism.compat && compatibility != null) compatibility.anchor(s.config(), s.weights(), s.version());
+        boolean anchored = compatibility != null && compatibility.anchorVersion() >= 0;
+        if (mechanism.compat && compatibility != null && !(anchorOnFirst && anchored)) compatibility.anchor(s.config(), s.weights(), s.version());
         return served;
     }
 

@@ -74,9 +74,9 @@ public final class JobParams {
     public static final Param<Long> SEED = longParam("seed", "Seed of every random choice (weights, augmentations, drift subsampling)", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
     // The feed: which vectors stay comparable (docs/feed.md)
-    public static final Param<ServingSpace.Mechanism> FEED_COMPATIBILITY = enumParam("feed-compatibility", "How each new encoder version is kept comparable with the vectors already served: compat_align (a compatibility term in the loss against the served version, and an orthogonal alignment onto its space), compat, align, or none (every version its own space)", ServingSpace.Mechanism.ALIGN, ServingSpace.Mechanism.class);
-    public static final Param<Double> COMPATIBILITY_WEIGHT = doubleParam("compatibility-weight", "Weight lambda of the compatibility term (BCT-style InfoNCE of new embeddings against the served encoder's)", 1.0, 0.0, false, 100.0);
-    public static final Param<Double> COMPATIBILITY_TEMPERATURE = doubleParam("compatibility-temperature", "Temperature of the compatibility term", 0.1, 0.0, true, 10.0);
+    public static final Param<ServingSpace.Mechanism> FEED_COMPATIBILITY = enumParam("feed-compatibility", "How each new encoder version is kept comparable with the vectors already served: compat_align (a compatibility term in the loss that keeps the learner near the served version, and an orthogonal alignment onto its space), compat, align, or none (every version its own space)", ServingSpace.Mechanism.COMPAT_ALIGN, ServingSpace.Mechanism.class);
+    public static final Param<Double> COMPATIBILITY_WEIGHT = doubleParam("compatibility-weight", "Weight lambda of the compatibility term: the squared distance between the new and the served encoder's unit embeddings of each training view (BCT-style)", 100.0, 0.0, false, 1000.0);
+    public static final Param<Integer> SERVING_WARMUP_STEPS = intParam("serving-warmup-steps", "Learner steps before a new space's first version is served (samples wait for it): the first steps move the encoder most, and vectors served then stay the least comparable with later ones", 0, 0, 1_000_000);
     public static final Param<Integer> ANCHOR_SAMPLES = intParam("anchor-samples", "Raw samples (the stream's first) on which each new version is aligned to the served space", 1024, 256, 65_536);
 
     // Embedding
@@ -103,7 +103,7 @@ public final class JobParams {
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
             BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, TRAIN_MAX_BUSY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
-            AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, COMPATIBILITY_TEMPERATURE, ANCHOR_SAMPLES,
+            AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, SERVING_WARMUP_STEPS, ANCHOR_SAMPLES,
             EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);

@@ -66,12 +66,13 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     }
 
     /**
-     * How the served versions stay comparable ({@link ServingSpace}): the mechanism, the compatibility term's weight
-     * and temperature, and how many of the stream's first samples anchor the alignment.
+     * How the served versions stay comparable ({@link ServingSpace}): the mechanism, the compatibility term's weight,
+     * how many of the stream's first samples anchor the alignment, and how many learner steps pass before a space's
+     * first version is served (the first steps move the encoder most; samples wait for that version).
      */
-    public record Serving(ServingSpace.Mechanism mechanism, double weight, double temperature, int anchors) implements java.io.Serializable {
+    public record Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps) implements java.io.Serializable {
         public static Serving off() {
-            return new Serving(ServingSpace.Mechanism.NONE, 0, 0.1, 1024);
+            return new Serving(ServingSpace.Mechanism.NONE, 0, 1024, 0);
         }
     }
 
@@ -206,7 +207,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             LOG.warn("--feed-compatibility {}: the compatibility term needs the CPU backend's encoders; aligning only", mechanism);
             mechanism = ServingSpace.Mechanism.ALIGN;
         }
-        compatibility = new Compatibility(mechanism.trains() ? serving.weight() : 0, serving.temperature());
+        compatibility = new Compatibility(mechanism.trains() ? serving.weight() : 0);
         learner.compatibility(compatibility);
         space = new ServingSpace(mechanism, serving.anchors(), encoderConfig.inputSize(), java.util.UUID.randomUUID().toString());
         servingState = context.getOperatorStateStore().getListState(
@@ -262,6 +263,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         lastAgeMedian = stats.queueAgeMedian();
         lastAgeMax = stats.queueAgeMax();
         output.collect(STEP_STATS, new StreamRecord<>(stats));
+        if (lastServed == null && learner.step() < serving.warmupSteps()) return;   // not yet worth serving
         if (learner.step() - snapshotStep >= snapshotEvery) {
             publish();
         } else if (snapshotIntervalMs > 0 && !timerSet) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The learner serves its versions in one space: same space id, an orthogonal alignment, continued after a restore. */
 class LearnerServingTest {
 
-    static final LearnerOperator.Serving SERVING = new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 1.0, 0.1, 256);
+    static final LearnerOperator.Serving SERVING = new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 0);
 
     static PairBatch batch(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -85,6 +85,27 @@ class LearnerServingTest {
                 assertEquals(a.getWeights(), b.getWeights(), "the compatibility anchor was restored with the space");
                 assertEquals(a.getAlignment(), b.getAlignment());
             }
+        }
+    }
+
+    @Test
+    void theFirstVersionWaitsForTheWarmUpStepsUnlessTheInputEnds() throws Exception {
+        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 7))) {
+            h.open();
+            for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
+            assertEquals(0, h.extractOutputValues().size(), "6 of 7 warm-up steps: nothing served yet");
+            h.processElement(batch(6), 0);
+            assertEquals(List.of(7L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList(), "served at the 7th step");
+            h.processElement(batch(7), 0);
+            h.processElement(batch(8), 0);
+            assertEquals(List.of(1L, 2L), h.extractOutputValues().stream().map(EncoderSnapshot::getVersion).toList(),
+                    "then every --snapshot-every steps as before");
+        }
+        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000))) {
+            h.open();
+            h.processElement(batch(0), 0);
+            h.endInput();
+            assertEquals(1, h.extractOutputValues().size(), "a bounded input's end serves what there is");
         }
     }
 
