@@ -64,6 +64,13 @@ class CliTest {
     }
 
     @Test
+    void freshAndRestoreFromTogetherAreRefusedInOneLine() {
+        Result r = run("run", "--fresh", "--restore-from", "/tmp/savepoint-1");
+        assertEquals(2, r.code());
+        assertEquals("error: --fresh: cannot be combined with --restore-from; expected one of them  (see --help)", r.err().strip());
+    }
+
+    @Test
     void printConfigShowsEffectiveValuesAndMasksSecrets() {
         Result r = run("run", "--print-config", "--batch-size", "64",
                 "--kafka-properties", "security.protocol=SASL_SSL;sasl.jaas.config=secret-password");
