@@ -76,7 +76,7 @@ public final class JobParams {
     // The feed: which vectors stay comparable (docs/feed.md)
     public static final Param<ServingSpace.Mechanism> FEED_COMPATIBILITY = enumParam("feed-compatibility", "How each new encoder version is kept comparable with the vectors already served: compat_align (a compatibility term in the loss that keeps the learner near the served version, and an orthogonal alignment onto its space), compat, align, or none (every version its own space)", ServingSpace.Mechanism.COMPAT_ALIGN, ServingSpace.Mechanism.class);
     public static final Param<Double> COMPATIBILITY_WEIGHT = doubleParam("compatibility-weight", "Weight lambda of the compatibility term: the squared distance between the new and the served encoder's unit embeddings of each training view (BCT-style)", 100.0, 0.0, false, 1000.0);
-    public static final Param<Integer> SERVING_WARMUP_STEPS = intParam("serving-warmup-steps", "Learner steps before a new space's first version is served (samples wait for it): the first steps move the encoder most, and vectors served then stay the least comparable with later ones", 0, 0, 1_000_000);
+    public static final Param<Integer> SERVING_WARMUP_STEPS = intParam("serving-warmup-steps", "Learner steps before a new space's first version is served (samples wait for it): the first steps move the encoder most, and vectors served then stay the least comparable with later ones", 40, 0, 1_000_000);
     public static final Param<Integer> ANCHOR_SAMPLES = intParam("anchor-samples", "Raw samples (the stream's first) on which each new version is aligned to the served space", 1024, 256, 65_536);
 
     // Embedding
