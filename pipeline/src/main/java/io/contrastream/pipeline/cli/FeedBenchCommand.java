@@ -58,7 +58,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "60", description = "Length of the latency phase, 0 = skip (default: ${DEFAULT-VALUE})")
     int latencySeconds;
 
-    @Option(names = "--latency-rate", defaultValue = "200", description = "Arrival rate of the latency phase, samples/s (default: ${DEFAULT-VALUE})")
+    @Option(names = "--latency-rate", defaultValue = "100", description = "Arrival rate of the latency phase, samples/s (default: ${DEFAULT-VALUE})")
     double latencyRate;
 
     @Option(names = "--work-dir", defaultValue = ".data/bench-feed", description = "Broker data (default: ${DEFAULT-VALUE})")
@@ -139,7 +139,9 @@ public final class FeedBenchCommand implements Callable<Integer> {
 
     /**
      * Phase 2: a paced unbounded run; each embedding's latency is the time a {@code read_committed} consumer first sees
-     * it minus its sample's produce time (the sample's event time, set when it was sent). The first third is warm-up.
+     * it minus its sample's produce time (the sample's event time, set when it was sent). Steady state only: samples
+     * sent before the first embedding became visible (the serving warm-up and its backlog) and in the 10 s after it
+     * are left out; then {@code --latency-seconds} are measured.
      */
     private String latency(LocalKafka kafka, JobConfig c, LabelledSplit data) throws Exception {
         createTopics(kafka, c);
@@ -147,8 +149,8 @@ public final class FeedBenchCommand implements Callable<Integer> {
         ContrastiveJob.build(env, KafkaIo.source(c), ContrastiveJob.Sinks.kafka(c), c);
         JobClient job = env.executeAsync("contrastream-bench-feed-latency");
         List<Long> latencies = new ArrayList<>();
-        long warm = System.currentTimeMillis() + latencySeconds * 1000L / 3;
-        long end = System.currentTimeMillis() + latencySeconds * 1000L;
+        long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};   // {from, to}: produce times measured, set at the first embedding
+        long giveUp = System.currentTimeMillis() + 600_000;
         AvroCodec.init();
         Properties p = c.kafkaProperties();
         p.setProperty("group.id", "bench-feed-latency");
@@ -159,7 +161,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
             consumer.subscribe(List.of(c.get(JobParams.EMBEDDINGS_TOPIC)));
             Thread producer = new Thread(() -> {
                 try {
-                    for (int i = 0; System.currentTimeMillis() < end; i++) {
+                    for (int i = 0; System.currentTimeMillis() < Math.min(window[1], giveUp); i++) {
                         int k = i % data.rows().length;
                         out.send(SampleProducer.sample("lat:" + i, System.currentTimeMillis(), data.shape(), data.rows()[k], data.labels()[k]));
                     }
@@ -169,12 +171,16 @@ public final class FeedBenchCommand implements Callable<Integer> {
                 }
             }, "bench-feed-producer");
             producer.start();
-            while (System.currentTimeMillis() < end + 15_000) {
+            while (System.currentTimeMillis() < giveUp && (window[1] == Long.MAX_VALUE || System.currentTimeMillis() < window[1] + 15_000)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long seen = System.currentTimeMillis();
-                    Embedding e = AvroCodec.decode(Embedding.getDecoder(), r.value());
-                    long sent = e.getEventTime().toEpochMilli();
-                    if (sent >= warm && sent < end) latencies.add(seen - sent);
+                    if (window[0] == Long.MAX_VALUE) {
+                        window[1] = seen + 10_000 + latencySeconds * 1000L;
+                        window[0] = seen + 10_000;
+                        System.err.printf("first embedding visible; measuring samples produced from +10 s for %d s%n", latencySeconds);
+                    }
+                    long sent = AvroCodec.decode(Embedding.getDecoder(), r.value()).getEventTime().toEpochMilli();
+                    if (sent >= window[0] && sent < window[1]) latencies.add(seen - sent);
                 }
             }
             producer.join();
