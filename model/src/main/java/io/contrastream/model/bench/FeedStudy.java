@@ -32,7 +32,7 @@ public final class FeedStudy {
         Locale.setDefault(Locale.ROOT);
         java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
         String[] defaults = {"data", "/usr/share/datasets/fashion-mnist/", "mechanism", "none", "lambda", "100",
-                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "target", "previous", "firstserve", "0", "serve", "query", "anchor", "previous"};
+                "limit", "30000", "every", "20", "seed", "42", "batch", "128", "serveevery", "1", "target", "previous", "firstserve", "0", "serve", "query"};
         for (int i = 0; i < defaults.length; i += 2) a.put(defaults[i], defaults[i + 1]);
         for (String kv : args) {
             String[] p = kv.split("=", 2);
@@ -54,7 +54,6 @@ public final class FeedStudy {
         learner.compatibility(compat);
         ServingSpace space = new ServingSpace(mechanism, 1024, encoder.inputSize(), "study");
         if (a.get("target").equals("mean")) space.alignToMean();
-        if (a.get("anchor").equals("first")) space.anchorOnFirst();
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults());
 
         int batch = Integer.parseInt(a.get("batch"));

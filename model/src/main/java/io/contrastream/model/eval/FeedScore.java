@@ -1,7 +1,6 @@
 package io.contrastream.model.eval;
 
 import io.contrastream.model.encoder.FrozenEncoder;
-import io.contrastream.model.serve.Procrustes;
 import io.contrastream.model.serve.ServingSpace;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +56,10 @@ public final class FeedScore {
         float[][][] bank = new float[served.size()][][];
         float[][][] queries = new float[served.size()][][];
         for (int v = 0; v <= last; v++) {
-            FrozenEncoder f = new FrozenEncoder(served.get(v).snapshot().config(), served.get(v).snapshot().weights());
-            bank[v] = f.embed(train);
-            queries[v] = f.embed(test);
-            if (served.get(v).rotation() != null) {
-                Procrustes.applyInPlace(bank[v], served.get(v).rotation());
-                Procrustes.applyInPlace(queries[v], served.get(v).rotation());
-            }
+            ServingSpace.Served sv = served.get(v);
+            FrozenEncoder f = new FrozenEncoder(sv.snapshot().config(), sv.snapshot().weights());
+            bank[v] = sv.embed(f, train);
+            queries[v] = sv.embed(f, test);
         }
         int[] count = new int[served.size()];
         List<float[]> feedRows = new ArrayList<>();

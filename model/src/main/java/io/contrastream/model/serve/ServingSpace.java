@@ -1,6 +1,5 @@
 package io.contrastream.model.serve;
 
-import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.Snapshot;
@@ -45,6 +44,13 @@ public final class ServingSpace {
             if (rotation != null) Procrustes.applyInPlace(v, rotation);
             return v;
         }
+
+        /** As {@link #embed(FrozenEncoder, float[], int)}, for rows given one array each. */
+        public float[][] embed(FrozenEncoder encoder, float[][] rows) {
+            float[][] v = encoder.embed(rows);
+            if (rotation != null) Procrustes.applyInPlace(v, rotation);
+            return v;
+        }
     }
 
     static final int MAGIC = 0x53525631;   // "SRV1"
@@ -58,7 +64,6 @@ public final class ServingSpace {
     private Served served;
     private float[][] servedAnchors;   // the served version's vectors of the anchors, cached
     private boolean alignToMean;       // align onto the mean of every served version's anchor vectors (an ablation)
-    private boolean anchorOnFirst;     // the compatibility term keeps the space's first version as its anchor (an ablation)
     private double[][] anchorSum;
     private int servedCount;
 
@@ -74,11 +79,6 @@ public final class ServingSpace {
     /** Aligns each new version onto the mean served vectors of all versions so far, not the last one. */
     public void alignToMean() {
         alignToMean = true;
-    }
-
-    /** The compatibility term keeps the space's first served version as its anchor, not the newest served one. */
-    public void anchorOnFirst() {
-        anchorOnFirst = true;
     }
 
     /** Offers n raw input rows (row-major); they become anchors while there is room. */
@@ -125,16 +125,11 @@ public final class ServingSpace {
             }
             servedAnchors = mean;
         }
-        boolean anchored = compatibility != null && compatibility.anchorVersion() >= 0;
-        if (mechanism.compat && compatibility != null && !(anchorOnFirst && anchored)) compatibility.anchor(s.config(), s.weights(), s.version());
+        if (mechanism.compat && compatibility != null) compatibility.anchor(s.config(), s.weights(), s.version());
         return served;
     }
 
-    public Served served() { return served; }
-
     public String spaceId() { return spaceId; }
-
-    public Mechanism mechanism() { return mechanism; }
 
     public int anchorCount() { return anchorCount; }
 
@@ -194,7 +189,4 @@ public final class ServingSpace {
         for (int i = 0; i < anchorCount; i++) System.arraycopy(anchors[i], 0, out, i * inputSize, inputSize);
         return out;
     }
-
-    /** The config of the space's encoders, for checks. */
-    public EncoderConfig config() { return served == null ? null : served.snapshot().config(); }
 }
