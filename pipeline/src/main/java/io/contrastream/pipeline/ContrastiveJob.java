@@ -4,6 +4,7 @@ import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.augment.AugmentFunction;
 import io.contrastream.pipeline.augment.ViewPair;
 import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams.ReplayMode;
 import io.contrastream.pipeline.decode.DecodeFunction;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.pipeline.decode.ProbeSelector;
@@ -49,6 +50,7 @@ import static io.contrastream.pipeline.config.JobParams.INPUT_SHAPE;
 import static io.contrastream.pipeline.config.JobParams.PARALLELISM;
 import static io.contrastream.pipeline.config.JobParams.PROBE_FRACTION;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_CAPACITY;
+import static io.contrastream.pipeline.config.JobParams.REPLAY_MODE;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_RATIO;
 import static io.contrastream.pipeline.config.JobParams.SEED;
 import static io.contrastream.pipeline.config.JobParams.SERVING_WARMUP_STEPS;
@@ -104,8 +106,10 @@ public final class ContrastiveJob {
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
                 .uid("batch").setParallelism(1).setMaxParallelism(1)
                 .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY), c.get(SNAPSHOT_INTERVAL_MS),
-                        new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED)))
+                        new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED),
+                                c.get(REPLAY_MODE) == ReplayMode.IDLE))
                         .withMaxBusy(c.get(TRAIN_MAX_BUSY))
+                        .withStandardization(c.standardizesInputs())
                         .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
                                 c.get(ANCHOR_SAMPLES), c.get(SERVING_WARMUP_STEPS)))
                         .withWarmStart(newest, warm))

@@ -15,6 +15,8 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The schemas evolve compatibly: a consumer built on the previous schema files (kept under test resources) reads
@@ -53,15 +55,17 @@ class SchemaEvolutionTest {
         assertNull(back.getSpaceId(), "a record from before spaces has none");
     }
 
-    @Test
-    void anOldSnapshotReaderReadsNewSnapshots() throws Exception {
-        Schema old = previous("EncoderSnapshot.avsc");
+    @ParameterizedTest
+    @ValueSource(strings = {"EncoderSnapshot.avsc", "EncoderSnapshot-v2.avsc"})   // before spaces; before standardisation
+    void anOldSnapshotReaderReadsNewSnapshots(String file) throws Exception {
+        Schema old = previous(file);
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
                 SchemaCompatibility.checkReaderWriterCompatibility(old, EncoderSnapshot.getClassSchema()).getType());
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
                 SchemaCompatibility.checkReaderWriterCompatibility(EncoderSnapshot.getClassSchema(), old).getType());
         EncoderSnapshot now = EncoderSnapshot.newBuilder().setVersion(2).setStep(40).setConfig("{}").setWeights(List.of(0.5f))
-                .setSpaceId("space-a").setAlignment(List.of(1f)).build();
+                .setSpaceId("space-a").setAlignment(List.of(1f))
+                .setInputStandardization(new InputStandardization(List.of(1f), List.of(2f))).build();
         SchemaStore.Cache store = new SchemaStore.Cache();
         store.addSchema(EncoderSnapshot.getClassSchema());
         GenericRecord read = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), old, store)

@@ -1,5 +1,6 @@
 package io.contrastream.model.encoder;
 
+import io.contrastream.model.data.Standardization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,9 +14,19 @@ public final class FrozenEncoder {
     private final EncoderConfig config;
     private final TrainableEncoder encoder;
     private final int chunk;
+    private final Standardization input;
 
     public FrozenEncoder(EncoderConfig config, float[] weights) {
+        this(config, weights, null);
+    }
+
+    /** With {@code input} (may be null), every row is standardised before the encoder sees it, as in training. */
+    public FrozenEncoder(EncoderConfig config, float[] weights, Standardization input) {
         this.config = config;
+        this.input = input;
+        if (input != null && input.mean().length != config.inputSize()) {
+            throw new IllegalArgumentException("standardisation of " + input.mean().length + " features for inputs of " + config.inputSize());
+        }
         this.encoder = TrainableEncoder.create(config);
         long expected = encoder.params().length();
         if (weights.length != expected) {
@@ -29,11 +40,17 @@ public final class FrozenEncoder {
 
     /** A randomly initialised encoder of the given architecture (the baseline any learner must beat). */
     public static FrozenEncoder random(EncoderConfig config) {
-        return new FrozenEncoder(config, TrainableEncoder.create(config).params().toFloatVector());
+        return random(config, null);
+    }
+
+    /** A random encoder behind the same input standardisation as a trained one, so comparing them measures learning alone. */
+    public static FrozenEncoder random(EncoderConfig config, Standardization input) {
+        return new FrozenEncoder(config, TrainableEncoder.create(config).params().toFloatVector(), input);
     }
 
     /** Embeds n rows given row-major; returns n×embeddingDim. */
     public float[][] embed(float[] rows, int n) {
+        if (input != null) rows = input.apply(rows, n);
         INDArray x = Nd4j.create(rows, new long[] {n, config.inputSize()}, DataType.FLOAT);        // N×D
         return encoder.embed(x).toFloatMatrix();                                                // N×E
     }

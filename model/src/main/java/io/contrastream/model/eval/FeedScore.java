@@ -57,7 +57,7 @@ public final class FeedScore {
         float[][][] queries = new float[served.size()][][];
         for (int v = 0; v <= last; v++) {
             ServingSpace.Served sv = served.get(v);
-            FrozenEncoder f = new FrozenEncoder(sv.snapshot().config(), sv.snapshot().weights());
+            FrozenEncoder f = sv.snapshot().frozen();
             bank[v] = sv.embed(f, train);
             queries[v] = sv.embed(f, test);
         }

@@ -96,12 +96,12 @@ public final class ServingSpace {
         float[] rotation = null;
         float[][] mine = null;
         if (mechanism.align && anchorCount >= MIN_ANCHORS) {
-            FrozenEncoder encoder = new FrozenEncoder(s.config(), s.weights());
+            FrozenEncoder encoder = s.frozen();
             mine = encoder.embed(Arrays.copyOf(anchors, anchorCount));                          // n×E: raw vectors
             if (served != null && (servedAnchors == null || servedAnchors.length != anchorCount)) {
                 // After a restore or a warm start, or once more anchors came in: the served version's vectors anew.
                 Snapshot last = served.snapshot();
-                servedAnchors = served.embed(new FrozenEncoder(last.config(), last.weights()), flat(), anchorCount);
+                servedAnchors = served.embed(last.frozen(), flat(), anchorCount);
             }
             if (served != null) {
                 rotation = Procrustes.fit(mine, servedAnchors);                                 // E×E: onto the served space

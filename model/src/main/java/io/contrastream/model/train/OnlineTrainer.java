@@ -3,6 +3,7 @@ package io.contrastream.model.train;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
 import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.data.RunningMoments;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -20,6 +21,7 @@ public final class OnlineTrainer {
     private final ReplayBuffer replay;
     private final Augmenter augmenter;
     private final long seed;
+    private RunningMoments moments;   // null: inputs train as they come
 
     public OnlineTrainer(MocoLearner learner, double ratio, ReplayBuffer replay, Augmenter augmenter, long seed) {
         if (!(ratio >= 0)) throw new IllegalArgumentException("replay ratio must be >= 0, got " + ratio);
@@ -31,11 +33,37 @@ public final class OnlineTrainer {
     }
 
     /**
+     * Standardises every input by the stream's running moments before augmenting it: the views of a stream batch are
+     * then made here, from its raw samples, rather than taken from the caller (whose augmentation could not know the
+     * features' scales). Snapshots carry the standardisation so that embedding applies the same transform.
+     */
+    public OnlineTrainer standardizing() {
+        moments = new RunningMoments(learner.encoderConfig().inputSize());
+        return this;
+    }
+
+    /** The running input moments, or null when inputs are not standardised. */
+    public RunningMoments moments() { return moments; }
+
+    /** The learner's snapshot with the input standardisation its encoder was trained behind. */
+    public Snapshot snapshot(long version) {
+        Snapshot s = learner.snapshot(version);
+        return moments == null ? s : s.withInput(moments.current());
+    }
+
+    /**
      * Trains on one stream batch of n positive pairs ({@code raw}: the unaugmented samples, for the replay reservoir,
      * may be null; {@code ids}: their {@link SampleIds}, may be null) and then on the replayed batches; each step's
      * statistics go to {@code onStep}.
      */
     public void onBatch(float[] first, float[] second, float[] raw, long[] ids, int n, Consumer<StepStats> onStep) {
+        if (moments != null && raw != null) {
+            moments.update(raw, n);
+            int d = learner.encoderConfig().inputSize();
+            first = new float[n * d];
+            second = new float[n * d];
+            views(moments.current().apply(raw, n), n, new SplittableRandom(seed ^ 0x57A4DL ^ (learner.step() * 0x9E3779B97F4A7C15L)), first, second);
+        }
         onStep.accept(learner.step(first, second, ids, n));
         if (ratio == 0 || raw == null) return;
         replay.add(raw, ids, n);
@@ -50,14 +78,21 @@ public final class OnlineTrainer {
         int d = learner.encoderConfig().inputSize();
         long[] ids = new long[n];
         float[] raw = replay.sample(n, rng, ids);
+        if (moments != null) raw = moments.current().apply(raw, n);
         float[] first = new float[n * d];
         float[] second = new float[n * d];
+        views(raw, n, rng, first, second);
+        return learner.step(first, second, ids, n);
+    }
+
+    /** Two fresh views of each of n rows into {@code first} and {@code second}. */
+    private void views(float[] rows, int n, SplittableRandom rng, float[] first, float[] second) {
+        int d = learner.encoderConfig().inputSize();
         for (int i = 0; i < n; i++) {
-            ViewPair pair = Augmenters.twoViews(augmenter, Arrays.copyOfRange(raw, i * d, (i + 1) * d), rng.split());
+            ViewPair pair = Augmenters.twoViews(augmenter, Arrays.copyOfRange(rows, i * d, (i + 1) * d), rng.split());
             System.arraycopy(pair.first(), 0, first, i * d, d);
             System.arraycopy(pair.second(), 0, second, i * d, d);
         }
-        return learner.step(first, second, ids, n);
     }
 
     public MocoLearner learner() { return learner; }

@@ -85,7 +85,7 @@ final class DemoReport {
             if (i < BANK) { bank[i] = e.values(); bankLabels[i] = e.label(); }
             else { queries[i - BANK] = e.values(); queryLabels[i - BANK] = e.label(); }
         }
-        FrozenEncoder trained = new FrozenEncoder(s.config(), s.weights());
+        FrozenEncoder trained = s.frozen();
         FrozenEncoder random = FrozenEncoder.random(s.config());
         double raw = knn20(bank, bankLabels, queries, queryLabels);
         double rnd = knn20(random.embed(bank), bankLabels, random.embed(queries), queryLabels);

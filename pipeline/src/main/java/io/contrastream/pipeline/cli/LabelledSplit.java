@@ -48,9 +48,9 @@ record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
         int classes = Math.max(train.classes(), test.classes());
         String raw = scores(train.rows, train.labels, test.rows, test.labels, classes, probeEpochs, seed);
         EncoderConfig arch = snapshot.config();
-        FrozenEncoder random = FrozenEncoder.random(arch);
+        FrozenEncoder random = FrozenEncoder.random(arch, snapshot.input());
         String randomScores = scores(random.embed(train.rows), train.labels, random.embed(test.rows), test.labels, classes, probeEpochs, seed);
-        FrozenEncoder trained = new FrozenEncoder(arch, snapshot.weights());
+        FrozenEncoder trained = snapshot.frozen();
         String trainedScores = scores(trained.embed(train.rows), train.labels, trained.embed(test.rows), test.labels, classes, probeEpochs, seed);
         return String.format(Locale.ROOT, "{\"encoder_version\": %d, \"step\": %d, \"train_samples\": %d, \"test_samples\": %d, "
                         + "\"trained\": %s, \"raw_pixels\": %s, \"random_encoder\": %s, \"config\": %s}",

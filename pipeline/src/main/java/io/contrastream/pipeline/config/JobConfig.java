@@ -81,6 +81,15 @@ public final class JobConfig implements Serializable {
         return new EncoderConfig(arch, shape, hidden, embedding, embedding, projection, get(JobParams.SEED));
     }
 
+    /** Whether the learner standardises its inputs ({@code --standardize}; auto: all but images). */
+    public boolean standardizesInputs() {
+        return switch (get(JobParams.STANDARDIZE)) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> get(JobParams.INPUT_SHAPE).length < 3;
+        };
+    }
+
     private boolean isSet(Param<?> param) {
         return values.containsKey(param.name());
     }

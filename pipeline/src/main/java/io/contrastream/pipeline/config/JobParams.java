@@ -27,6 +27,12 @@ public final class JobParams {
     /** Kafka delivery guarantee of the output sinks. */
     public enum Delivery { AT_LEAST_ONCE, EXACTLY_ONCE }
 
+    /** Whether inputs are standardised by the stream's running moments; {@code auto}: vectors and windows, not images. */
+    public enum Standardize { AUTO, ON, OFF }
+
+    /** When the learner takes its replay steps. */
+    public enum ReplayMode { IDLE, FIXED }
+
     /** Where the job starts reading the samples topic when its consumer group has no committed offset. */
     public enum StartFrom { EARLIEST, LATEST }
 
@@ -45,6 +51,7 @@ public final class JobParams {
 
     // Input and encoder
     public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,H,W for images", new int[] {32}, 1, 3);
+    public static final Param<Standardize> STANDARDIZE = enumParam("standardize", "Z-score every input feature by the running mean and variance of the stream (Welford, kept in the learner's checkpointed state; each snapshot carries them and embedding applies them): auto = on for vectors [d] and sensor windows [C,T], off for images [C,H,W]", Standardize.AUTO, Standardize.class);
     public static final Param<Architecture> ARCHITECTURE = enumParam("architecture", "Encoder backbone", Architecture.AUTO, Architecture.class);
     public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or CNN filters per conv block (unset with a CNN: 32,64)", new int[] {128}, 0, 8);
     public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN: 128)", 64, 2, 8192);
@@ -66,7 +73,8 @@ public final class JobParams {
     public static final Param<Double> LEARNING_RATE = doubleParam("learning-rate", "Optimizer learning rate", 1e-3, 0.0, true, 10.0);
     public static final Param<Double> WEIGHT_DECAY = doubleParam("weight-decay", "L2 weight decay added to the query encoder's gradient (MoCo uses 1e-4 with SGD)", 0.0, 0.0, false, 1.0);
     public static final Param<Double> TRAIN_MAX_BUSY = doubleParam("train-max-busy", "Largest fraction of wall-clock time the learner may spend training; batches arriving over that budget are not trained on (counted in contrastream_learner_shed_samples) but still embedded, so training never throttles the embedding feed. 1 = train on every sample: the stream waits for the learner", 1.0, 0.0, true, 1.0);
-    public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Extra learner steps on replayed samples per stream batch (0 = off; fractions are drawn)", 0.0, 0.0, false, 64.0);
+    public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Learner steps on batches replayed from the reservoir per stream step: at most this many with --replay-mode idle, exactly this many with fixed (0 = off; fractions are drawn)", 16.0, 0.0, false, 64.0);
+    public static final Param<ReplayMode> REPLAY_MODE = enumParam("replay-mode", "idle: replay only while the learner has caught up with the stream and within --train-max-busy, so a slow stream's spare capacity buys steps and a fast stream is never slowed; fixed: --replay-ratio steps after every stream batch, which the stream waits for (deterministic)", ReplayMode.IDLE, ReplayMode.class);
     public static final Param<Integer> REPLAY_CAPACITY = intParam("replay-capacity", "Raw samples in the learner's replay reservoir", 4096, 1, 1_000_000);
     public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
     public static final Param<Long> SNAPSHOT_INTERVAL_MS = longParam("snapshot-interval-ms", "Also publish within this long of any unpublished learner step (0 = only every N steps)", 10_000, 0, 86_400_000);
@@ -101,8 +109,8 @@ public final class JobParams {
     public static final List<Param<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
-            INPUT_SHAPE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
-            BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_CAPACITY, TRAIN_MAX_BUSY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
+            INPUT_SHAPE, STANDARDIZE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
+            BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_MODE, REPLAY_CAPACITY, TRAIN_MAX_BUSY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
             AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, SERVING_WARMUP_STEPS, ANCHOR_SAMPLES,
             EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,

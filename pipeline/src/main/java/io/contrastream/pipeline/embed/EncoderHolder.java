@@ -20,7 +20,7 @@ public final class EncoderHolder {
     public boolean offer(EncoderSnapshot s) {
         if (snapshot != null && s.getVersion() <= snapshot.getVersion()) return false;
         Snapshot model = Snapshots.fromAvro(s);
-        encoder = new FrozenEncoder(model.config(), model.weights());
+        encoder = model.frozen();
         alignment = Snapshots.alignment(s);
         snapshot = s;
         return true;

@@ -92,6 +92,7 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
             if (p.raw != null) System.arraycopy(p.raw, 0, raw, i * d, d);
         }
         buffer.clear();
-        output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second, raw)));
+        output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second, raw)
+                .formedAt(getProcessingTimeService().getCurrentProcessingTime())));
     }
 }

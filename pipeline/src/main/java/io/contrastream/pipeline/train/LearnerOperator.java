@@ -56,12 +56,14 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private final Replay replay;
 
     /**
-     * Replay of past samples: after each stream batch, {@code ratio} more steps on batches drawn from a reservoir of
-     * {@code capacity} raw samples, each re-augmented (fractional ratios are drawn, seeded). Ratio 0 turns it off.
+     * Replay of past samples: steps on batches drawn from a reservoir of {@code capacity} raw samples, each
+     * re-augmented. {@code idle}: up to {@code ratio} per stream step, taken only while the learner has caught up with
+     * the stream ({@link IdleReplay}); otherwise exactly {@code ratio} after each stream batch, which the stream waits
+     * for (fractional ratios are drawn, seeded; deterministic). Ratio 0 turns it off.
      */
-    public record Replay(double ratio, int capacity, double augmentStrength, long seed) implements java.io.Serializable {
+    public record Replay(double ratio, int capacity, double augmentStrength, long seed, boolean idle) implements java.io.Serializable {
         public static Replay off() {
-            return new Replay(0, 1, 1, 0);
+            return new Replay(0, 1, 1, 0, false);
         }
     }
 
@@ -77,6 +79,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     }
 
     private double maxBusy = 1;   // see withMaxBusy
+    private boolean standardize;  // see withStandardization
     private Serving serving = Serving.off();
     private EncoderSnapshot warmStart;   // see withWarmStart
     private boolean warmWeights;
@@ -103,6 +106,10 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient Compatibility compatibility;
     private transient ListState<byte[]> servingState;
     private transient ListState<EncoderSnapshot> servedState;
+    private transient IdleReplay idle;
+    private transient ListState<byte[]> momentsState;
+    private transient boolean replayScheduled;
+    private transient int replayBatch;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
@@ -137,6 +144,12 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         return this;
     }
 
+    /** Standardises inputs by the stream's running moments ({@link OnlineTrainer#standardizing}); default off. */
+    public LearnerOperator withStandardization(boolean on) {
+        this.standardize = on;
+        return this;
+    }
+
     /** Keeps the served versions comparable as {@code serving} says (default: not at all). */
     public LearnerOperator withServing(Serving serving) {
         this.serving = serving;
@@ -168,7 +181,14 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         // A job restarted with replay off drops the saved reservoir (whatever its capacity) instead of refusing it.
         if (replay.ratio() > 0) for (byte[] r : replayState.get()) replayBuffer.restore(r);
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
-        trainer = new OnlineTrainer(learner, replay.ratio(), replayBuffer, augmenter, replay.seed());
+        trainer = new OnlineTrainer(learner, replay.idle() ? 0 : replay.ratio(), replayBuffer, augmenter, replay.seed());
+        idle = replay.idle() ? new IdleReplay(replay.ratio()) : null;
+        momentsState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("input-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (standardize) {
+            trainer.standardizing();
+            for (byte[] m : momentsState.get()) trainer.moments().restore(m);   // none in a state from before, or from off
+        }
         Iterator<byte[]> saved = learnerState.get().iterator();
         boolean restored = saved.hasNext();
         if (restored) {
@@ -249,9 +269,41 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         }
         if (b.raw != null) space.offer(b.raw, b.size);
         long start = System.nanoTime();
-        trainer.onBatch(b.first, b.second, b.raw, SampleIds.of(b.ids, b.size), b.size, this::afterStep);
+        long[] ids = SampleIds.of(b.ids, b.size);
+        trainer.onBatch(b.first, b.second, b.raw, ids, b.size, this::afterStep);
         budget.charge(System.nanoTime() - start);
         samples.markEvent(b.size);
+        if (idle != null && b.raw != null) {
+            replayBuffer.add(b.raw, ids, b.size);
+            replayBatch = Math.max(replayBatch, b.size);
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            idle.onStreamStep(b.formedMs < 0 ? -1 : now - b.formedMs);
+            scheduleReplay(now);
+        }
+    }
+
+    /**
+     * Queues one idle replay step behind whatever the mailbox holds, so a stream batch that arrives meanwhile is
+     * taken first; each step queues the next while {@link IdleReplay} and the time budget allow.
+     */
+    private void scheduleReplay(long at) {
+        if (replayScheduled || !idle.wanted()) return;
+        replayScheduled = true;
+        getProcessingTimeService().registerTimer(at, t -> {
+            replayScheduled = false;
+            if (!idle.wanted()) return;
+            if (!budget.admit(t)) {
+                scheduleReplay(t + 50);   // over --train-max-busy: look again when the budget has refilled a little
+                return;
+            }
+            long start = System.nanoTime();
+            var rng = new java.util.SplittableRandom(replay.seed() ^ (learner.step() * 0x9E3779B97F4A7C15L));
+            afterStep(trainer.replayStep(replayBatch, rng));
+            long spent = System.nanoTime() - start;
+            budget.charge(spent);
+            idle.charge(spent);
+            scheduleReplay(getProcessingTimeService().getCurrentProcessingTime());
+        });
     }
 
     private void afterStep(StepStats stats) {
@@ -290,12 +342,13 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         replayState.update(replay.ratio() > 0 ? List.of(replayBuffer.save()) : List.of());
         servingState.update(List.of(space.save()));
         servedState.update(lastServed == null ? List.of() : List.of(lastServed));
+        momentsState.update(trainer.moments() == null ? List.of() : List.of(trainer.moments().save()));
     }
 
     private void publish() {
         version++;
         snapshotStep = learner.step();
-        ServingSpace.Served served = space.serve(learner.snapshot(version), compatibility);
+        ServingSpace.Served served = space.serve(trainer.snapshot(version), compatibility);
         lastServed = Snapshots.toAvro(served);
         output.collect(new StreamRecord<>(lastServed));
     }

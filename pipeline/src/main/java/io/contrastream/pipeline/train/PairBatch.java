@@ -8,6 +8,8 @@ public class PairBatch {
     public float[] second;
     /** The un-augmented samples, row-major, for the replay buffer. */
     public float[] raw;
+    /** Processing time (ms) when the batch was formed; -1: unknown. How long it waited tells the learner of a backlog. */
+    public long formedMs = -1;
 
     public PairBatch() {}
 
@@ -17,5 +19,10 @@ public class PairBatch {
         this.first = first;
         this.second = second;
         this.raw = raw;
+    }
+
+    public PairBatch formedAt(long ms) {
+        this.formedMs = ms;
+        return this;
     }
 }

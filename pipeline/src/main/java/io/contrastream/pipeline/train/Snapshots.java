@@ -1,9 +1,11 @@
 package io.contrastream.pipeline.train;
 
+import io.contrastream.model.data.Standardization;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.schema.EncoderSnapshot;
+import io.contrastream.schema.InputStandardization;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +15,10 @@ public final class Snapshots {
     private Snapshots() {}
 
     public static EncoderSnapshot toAvro(Snapshot s) {
-        List<Float> w = new ArrayList<>(s.weights().length);
-        for (float f : s.weights()) w.add(f);
+        Standardization z = s.input();
         return EncoderSnapshot.newBuilder().setVersion(s.version()).setStep(s.step())
-                .setConfig(s.config().toJson()).setWeights(w).build();
+                .setConfig(s.config().toJson()).setWeights(floats(s.weights()))
+                .setInputStandardization(z == null ? null : new InputStandardization(floats(z.mean()), floats(z.std()))).build();
     }
 
     /** A served version: the snapshot with its space id and alignment. */
@@ -29,10 +31,12 @@ public final class Snapshots {
 
     /** The alignment of a snapshot (row-major E×E), or null for the identity. */
     public static float[] alignment(EncoderSnapshot s) {
-        List<Float> a = s.getAlignment();
-        if (a == null) return null;
-        float[] out = new float[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i);
+        return s.getAlignment() == null ? null : floats(s.getAlignment());
+    }
+
+    private static float[] floats(List<Float> v) {
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
         return out;
     }
 
@@ -43,9 +47,8 @@ public final class Snapshots {
     }
 
     public static Snapshot fromAvro(EncoderSnapshot s) {
-        List<Float> w = s.getWeights();
-        float[] weights = new float[w.size()];
-        for (int i = 0; i < weights.length; i++) weights[i] = w.get(i);
-        return new Snapshot(s.getVersion(), s.getStep(), EncoderConfig.fromJson(s.getConfig()), weights);
+        InputStandardization z = s.getInputStandardization();
+        return new Snapshot(s.getVersion(), s.getStep(), EncoderConfig.fromJson(s.getConfig()), floats(s.getWeights()),
+                z == null ? null : new Standardization(floats(z.getMean()), floats(z.getStd())));
     }
 }

@@ -97,7 +97,7 @@ class LearnerOperatorTest {
 
     @Test
     void replayAddsSeededStepsOnPastSamplesAndItsBufferIsCheckpointed() throws Exception {
-        LearnerOperator.Replay replay = new LearnerOperator.Replay(2.0, 16, 1.0, 3);
+        LearnerOperator.Replay replay = new LearnerOperator.Replay(2.0, 16, 1.0, 3, false);
         OperatorSubtaskState state;
         List<Float> uninterrupted;
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, replay))) {
@@ -151,6 +151,66 @@ class LearnerOperatorTest {
             h.open();
             for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
             assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size());
+        }
+    }
+
+    @Test
+    void aCaughtUpLearnerSpendsItsIdleTimeOnAtMostRatioReplayStepsPerStreamStep() throws Exception {
+        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
+            h.setProcessingTime(1_000);
+            h.open();
+            h.processElement(batch(0).formedAt(990), 0);   // fresh: waited 10 ms
+            assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "replay waits behind the mailbox");
+            h.setProcessingTime(1_001);
+            assertEquals(5, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "one stream step + 4 replayed");
+            h.setProcessingTime(60_000);
+            assertEquals(5, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "a stream that stops is not replayed without end");
+        }
+    }
+
+    @Test
+    void aBackloggedStreamIsNeverSlowedByReplay() throws Exception {
+        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
+            h.setProcessingTime(10_000);
+            h.open();
+            h.processElement(batch(0).formedAt(1_000), 0);   // waited 9 s in the buffers: the stream is ahead
+            h.processElement(batch(1).formedAt(2_000), 0);
+            h.setProcessingTime(10_001);
+            assertEquals(2, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "no replay while behind");
+            h.processElement(batch(2).formedAt(10_001), 0);   // caught up
+            h.setProcessingTime(10_002);
+            assertEquals(7, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "replay resumes once caught up");
+        }
+    }
+
+    @Test
+    void theInputMomentsAreCheckpointedAndTravelWithEverySnapshot() throws Exception {
+        OperatorSubtaskState state;
+        EncoderSnapshot uninterrupted;
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+            h.open();
+            h.processElement(batch(0), 0);
+            h.processElement(batch(1), 0);
+            state = h.snapshot(1, 1);
+            h.processElement(batch(2), 0);
+            h.endInput();
+            uninterrupted = h.extractOutputValues().get(0);
+        }
+        assertEquals(8, uninterrupted.getInputStandardization().getMean().size());
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+            h.initializeState(state);
+            h.open();
+            h.processElement(batch(2), 0);
+            h.endInput();
+            EncoderSnapshot restored = h.extractOutputValues().get(0);
+            assertEquals(uninterrupted.getInputStandardization(), restored.getInputStandardization(), "moments of all 12 samples");
+            assertEquals(uninterrupted.getWeights(), restored.getWeights());
+            var model = Snapshots.fromAvro(restored);
+            assertArrayEquals(model.input().std(), Snapshots.fromAvro(uninterrupted).input().std());
         }
     }
 }
