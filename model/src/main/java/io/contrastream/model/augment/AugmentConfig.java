@@ -32,6 +32,9 @@ import java.io.Serializable;
  * @param sequenceNoiseStd absolute std, >= 0 (default 0.05), of Gaussian jitter on sequence values
  * @param timeMaskProb probability, in [0, 1] (default 0.5), of masking one time segment
  * @param timeMaskMaxFraction longest masked segment, in [0, 1) (default 0.1), as a fraction of T
+ * @param timeWarpMax largest change of local speed, in [0, 1) (default 0.25), of the smooth time warp (Um et al. 2017)
+ * @param channelDropProb probability, in [0, 1] (default 0.2), of replacing one channel of a multichannel window by its
+ *     mean, so the encoder cannot lean on a single sensor
  */
 public record AugmentConfig(
         double strength,
@@ -55,7 +58,9 @@ public record AugmentConfig(
         double timeCropMinFraction,
         double sequenceNoiseStd,
         double timeMaskProb,
-        double timeMaskMaxFraction)
+        double timeMaskMaxFraction,
+        double timeWarpMax,
+        double channelDropProb)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -120,6 +125,11 @@ public record AugmentConfig(
         if (!(timeMaskMaxFraction >= 0 && timeMaskMaxFraction < 1)) {
             throw outOfRange("timeMaskMaxFraction", "[0, 1)", timeMaskMaxFraction);
         }
+        // A warp of 1 could stop time (zero local speed), and a piecewise-linear map would no longer be invertible.
+        if (!(timeWarpMax >= 0 && timeWarpMax < 1)) {
+            throw outOfRange("timeWarpMax", "[0, 1)", timeWarpMax);
+        }
+        closed("channelDropProb", channelDropProb, 0, 1);
         return this;
     }
 
@@ -181,6 +191,8 @@ public record AugmentConfig(
         private double sequenceNoiseStd = 0.05;
         private double timeMaskProb = 0.5;
         private double timeMaskMaxFraction = 0.1;
+        private double timeWarpMax = 0.25;
+        private double channelDropProb = 0.2;
 
         private Builder() {}
 
@@ -203,6 +215,8 @@ public record AugmentConfig(
             sequenceNoiseStd = c.sequenceNoiseStd;
             timeMaskProb = c.timeMaskProb;
             timeMaskMaxFraction = c.timeMaskMaxFraction;
+            timeWarpMax = c.timeWarpMax;
+            channelDropProb = c.channelDropProb;
         }
 
         // Setters only record values; build() validates them together, since ranges depend on pairs.
@@ -255,13 +269,17 @@ public record AugmentConfig(
 
         public Builder timeMaskMaxFraction(double v) { timeMaskMaxFraction = v; return this; }
 
+        public Builder timeWarpMax(double v) { timeWarpMax = v; return this; }
+
+        public Builder channelDropProb(double v) { channelDropProb = v; return this; }
+
         /** Returns the validated configuration. */
         public AugmentConfig build() {
             return new AugmentConfig(strength, vectorNoiseStd, featureMaskProb, scaleMin, scaleMax,
                             cropMinArea, cropAspectMin, cropAspectMax, flipProb, brightness, contrast,
                             imageNoiseProb, imageNoiseStd, erasingProb, erasingAreaMin, erasingAreaMax,
                             erasingAspectMin, erasingAspectMax, timeCropMinFraction, sequenceNoiseStd,
-                            timeMaskProb, timeMaskMaxFraction)
+                            timeMaskProb, timeMaskMaxFraction, timeWarpMax, channelDropProb)
                     .validate();
         }
     }

@@ -3,8 +3,9 @@ package io.contrastream.model.augment;
 import java.util.SplittableRandom;
 
 /**
- * Augments a multichannel sensor window of shape [C,T] with a random time crop resized back to T,
- * per-channel amplitude scaling, Gaussian jitter and masking of one time segment.
+ * Augments a multichannel sensor window of shape [C,T] with a random time crop resized back to T under a smooth time
+ * warp, per-channel amplitude scaling, Gaussian jitter, dropping one channel and masking one time segment: the
+ * time-series augmentations of Um et al. 2017 and TS-TCC (Eldele et al. 2021).
  */
 public final class SequenceAugmenter implements Augmenter {
 
@@ -54,12 +55,12 @@ public final class SequenceAugmenter implements Augmenter {
         double fraction = AugmentMath.uniform(rng, config.timeCropMinFraction(), 1.0);
         int window = (int) Math.min(length, Math.max(1, Math.round(fraction * length)));
         int start = rng.nextInt(length - window + 1);
+        double strength = config.strength();
         int[] lo = new int[length];
         int[] hi = new int[length];
         double[] w = new double[length];
-        AugmentMath.linearTaps(start, window, length, lo, hi, w);
+        warpedTaps(start, window, config.timeWarpMax() * strength, rng, lo, hi, w);
 
-        double strength = config.strength();
         double sigma = config.sequenceNoiseStd() * strength;
         double[] channelMean = new double[channels];
         float[] out = new float[size];
@@ -79,10 +80,38 @@ public final class SequenceAugmenter implements Augmenter {
             }
             channelMean[c] = sum / length;
         }
+        if (channels > 1 && strength > 0 && rng.nextDouble() < config.channelDropProb()) {
+            int c = rng.nextInt(channels);
+            java.util.Arrays.fill(out, c * length, (c + 1) * length, (float) channelMean[c]);
+        }
         if (rng.nextDouble() < config.timeMaskProb()) {
             maskSegment(out, channelMean, rng);
         }
         return out;
+    }
+
+    /**
+     * Interpolation taps from the crop [start, start + window) onto T steps through a monotone piecewise-linear warp
+     * g of [0, 1]: one random knot k moves to k·(1 + δ), δ uniform in [−warp, warp], so one part of the window plays
+     * faster and the rest slower. warp 0 is the plain resize.
+     */
+    private void warpedTaps(int start, int window, double warp, SplittableRandom rng, int[] lo, int[] hi, double[] w) {
+        double knot = 0.5;
+        double moved = 0.5;
+        if (warp > 0) {
+            knot = AugmentMath.uniform(rng, 0.25, 0.75);
+            moved = Math.min(0.95, Math.max(0.05, knot * (1 + AugmentMath.uniform(rng, -warp, warp))));
+        }
+        int last = start + window - 1;
+        for (int t = 0; t < length; t++) {
+            double u = (t + 0.5) / length;
+            double g = u <= knot ? u * moved / knot : moved + (u - knot) * (1 - moved) / (1 - knot);
+            // Clamping keeps the edge samples inside the window, so nothing outside the crop leaks in.
+            double src = Math.min(Math.max(start + g * window - 0.5, start), last);
+            lo[t] = (int) Math.floor(src);
+            hi[t] = Math.min(lo[t] + 1, last);
+            w[t] = src - lo[t];
+        }
     }
 
     /**

@@ -25,8 +25,8 @@ public final class ConvEncoder implements TrainableEncoder {
     private float[] rows = new float[0];
 
     public ConvEncoder(EncoderConfig config) {
-        if (config.architecture() != EncoderConfig.Architecture.CNN) {
-            throw new IllegalArgumentException("ConvEncoder needs a CNN configuration, got " + config.architecture());
+        if (!config.architecture().convolutional()) {
+            throw new IllegalArgumentException("ConvEncoder needs a convolutional configuration, got " + config.architecture());
         }
         MultiLayerNetwork net = Encoders.build(config, DataType.FLOAT);
         this.params = net.params();
@@ -35,11 +35,12 @@ public final class ConvEncoder implements TrainableEncoder {
         ParamLayout layout = new ParamLayout(params, gradient);
         int convLayers = Encoders.convStages(config);
         stages = new ConvStage[convLayers];
-        int c = config.inputShape()[0];
-        int h = config.inputShape()[1];
-        int w = config.inputShape()[2];
+        int[] maps = config.mapShape();
+        int c = maps[0];
+        int h = maps[1];
+        int w = maps[2];
         for (int i = 0; i < convLayers; i++) {
-            stages[i] = layout.conv(net, 2 * i, c, h, w);   // DL4J layers: conv, pool, conv, pool, ...
+            stages[i] = layout.conv(net, 2 * i, c, h, w, Encoders.kernel(config), Encoders.pool(config));   // conv, pool, ...
             c = stages[i].filters;
             h = stages[i].pooledHeight;
             w = stages[i].pooledWidth;

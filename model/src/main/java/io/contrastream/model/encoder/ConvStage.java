@@ -7,16 +7,17 @@ import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One CNN stage: a 3×3 convolution (stride 1, zero padding 1, as DL4J's {@code ConvolutionMode.Same}), bias, ReLU,
- * then 2×2 max pooling with stride 2 (truncating odd sizes, as DL4J's default). The convolution is im2col + one
- * sgemm over the whole batch (Chellapilla et al. 2006): W [F, C·9] · col [C·9, B·H·W].
+ * One CNN stage: a kh×kw convolution (odd sizes, stride 1, zero "same" padding, as DL4J's
+ * {@code ConvolutionMode.Same}), bias, ReLU, then ph×pw max pooling with the same stride (truncating odd sizes, as
+ * DL4J's default): 3×3 and 2×2 for images, 1×5 and 1×2 for time series. The convolution is im2col + one sgemm over the
+ * whole batch (Chellapilla et al. 2006): W [F, C·K] · col [C·K, B·H·W], K = kh·kw.
  *
  * <p>Activations between stages live on the heap in channel-major layout [C][B][H][W], so each channel is one
  * contiguous row of the im2col and gemm matrices; only the gemm operands are off-heap.
  */
 final class ConvStage {
 
-    private final INDArray w;     // F×C·9, row-major
+    private final INDArray w;     // F×C·K, row-major
     private final INDArray b;     // 1×F
     private final INDArray gw;
     private final INDArray gb;
@@ -26,13 +27,18 @@ final class ConvStage {
     final int filters;
     final int pooledHeight;
     final int pooledWidth;
+    private final int kh;
+    private final int kw;
+    private final int ph;
+    private final int pw;
+    private final int k;          // kh·kw
     private final Buffers train = new Buffers();
     private final Buffers infer = new Buffers();
     private int batch;            // batch size of the last kept forward
 
     /** Per-batch-size work arrays; one set for training (kept for backward) and one for inference. */
     private static final class Buffers {
-        INDArray col;             // C·9 × B·H·W
+        INDArray col;             // C·K × B·H·W
         INDArray z;               // F × B·H·W, the gemm output
         float[] colHeap;
         float[] act;              // F × B·H·W after bias and ReLU
@@ -43,7 +49,13 @@ final class ConvStage {
         float[] dIn;
     }
 
-    ConvStage(INDArray w, INDArray b, INDArray gw, INDArray gb, int channels, int height, int width) {
+    ConvStage(INDArray w, INDArray b, INDArray gw, INDArray gb, int channels, int height, int width, int[] kernel, int[] pool) {
+        if (kernel[0] % 2 == 0 || kernel[1] % 2 == 0) throw new IllegalArgumentException("kernel sizes must be odd, got " + Arrays.toString(kernel));
+        this.kh = kernel[0];
+        this.kw = kernel[1];
+        this.ph = pool[0];
+        this.pw = pool[1];
+        this.k = kh * kw;
         this.w = w;
         this.b = b;
         this.gw = gw;
@@ -52,10 +64,10 @@ final class ConvStage {
         this.height = height;
         this.width = width;
         this.filters = (int) w.size(0);
-        this.pooledHeight = height / 2;
-        this.pooledWidth = width / 2;
+        this.pooledHeight = height / ph;
+        this.pooledWidth = width / pw;
         if (pooledHeight == 0 || pooledWidth == 0) {
-            throw new IllegalArgumentException("a " + height + "×" + width + " map is too small for 2×2 pooling");
+            throw new IllegalArgumentException("a " + height + "×" + width + " map is too small for " + ph + "×" + pw + " pooling");
         }
     }
 
@@ -72,9 +84,9 @@ final class ConvStage {
         Buffers s = keep ? train : infer;
         int hw = height * width;
         int cols = n * hw;
-        s.col = DenseStack.buffer(s.col, channels * 9, cols);
+        s.col = DenseStack.buffer(s.col, channels * k, cols);
         s.z = DenseStack.buffer(s.z, filters, cols);
-        s.colHeap = grow(s.colHeap, channels * 9 * cols);
+        s.colHeap = grow(s.colHeap, channels * k * cols);
         s.act = grow(s.act, filters * cols);
         s.pooled = grow(s.pooled, filters * n * pooledHeight * pooledWidth);
         if (keep) batch = n;
@@ -82,8 +94,8 @@ final class ConvStage {
         long cStride = sampleMajor ? hw : (long) n * hw;
         long bStride = sampleMajor ? (long) channels * hw : hw;
         float[] colHeap = s.colHeap;
-        IntStream.range(0, channels * 9).parallel().forEach(r -> im2colRow(in, r, n, cStride, bStride, colHeap));
-        put(s.col, colHeap);                                                           // C·9 × B·H·W
+        IntStream.range(0, channels * k).parallel().forEach(r -> im2colRow(in, r, n, cStride, bStride, colHeap));
+        put(s.col, colHeap);                                                           // C·K × B·H·W
         Blas.gemm(w, s.col, s.z, 1f, 0f);                                               // F × B·H·W: W·col
         get(s.z, s.act);
         float[] bias = b.toFloatVector();
@@ -96,11 +108,11 @@ final class ConvStage {
         return pooled;
     }
 
-    /** Row r = (c, ky, kx) of the im2col matrix: the input channel c shifted by (ky − 1, kx − 1), zero outside. */
+    /** Row r = (c, ky, kx) of the im2col matrix: the input channel c shifted by (ky − kh/2, kx − kw/2), zero outside. */
     private void im2colRow(float[] in, int r, int n, long cStride, long bStride, float[] col) {
-        int c = r / 9;
-        int dy = (r % 9) / 3 - 1;
-        int dx = r % 3 - 1;
+        int c = r / k;
+        int dy = (r % k) / kw - kh / 2;
+        int dx = r % kw - kw / 2;
         int hw = height * width;
         int base = r * n * hw;
         for (int bi = 0; bi < n; bi++) {
@@ -112,10 +124,10 @@ final class ConvStage {
                     Arrays.fill(col, dst, dst + width, 0f);
                     continue;
                 }
-                int x0 = Math.max(0, -dx);
-                int x1 = Math.min(width, width - dx);
-                if (x0 > 0) col[dst] = 0f;
-                if (x1 < width) col[dst + width - 1] = 0f;
+                int x0 = Math.min(width, Math.max(0, -dx));
+                int x1 = Math.max(x0, Math.min(width, width - dx));
+                if (x0 > 0) Arrays.fill(col, dst, dst + x0, 0f);
+                if (x1 < width) Arrays.fill(col, dst + x1, dst + width, 0f);
                 System.arraycopy(in, src + sy * width + x0 + dx, col, dst + x0, x1 - x0);
             }
         }
@@ -130,6 +142,16 @@ final class ConvStage {
     private void maxPool(float[] act, int f, int n, float[] pooled) {
         int hw = height * width;
         int phw = pooledHeight * pooledWidth;
+        if (ph != 2 || pw != 2) {
+            for (int bi = 0; bi < n; bi++) {
+                int plane = (f * n + bi) * hw;
+                int out = (f * n + bi) * phw;
+                for (int py = 0; py < pooledHeight; py++) {
+                    for (int px = 0; px < pooledWidth; px++, out++) pooled[out] = act[argmax(act, plane, py, px)];
+                }
+            }
+            return;
+        }
         for (int bi = 0; bi < n; bi++) {
             int plane = (f * n + bi) * hw;
             int out = (f * n + bi) * phw;
@@ -140,6 +162,15 @@ final class ConvStage {
                 }
             }
         }
+    }
+
+    /** Index of the first maximum of pooling window (py, px) in the plane at {@code plane}. */
+    private int argmax(float[] act, int plane, int py, int px) {
+        int best = plane + ph * py * width + pw * px;
+        for (int y = 0; y < ph; y++) {
+            for (int x = 0, i = plane + (ph * py + y) * width + pw * px; x < pw; x++, i++) if (act[i] > act[best]) best = i;
+        }
+        return best;
     }
 
     /**
@@ -156,8 +187,13 @@ final class ConvStage {
                 for (int px = 0; px < pooledWidth; px++, out++) {
                     float m = pooled[out];
                     if (m <= 0) continue;
-                    int i = base + 2 * py * width + 2 * px;
-                    int at = act[i] == m ? i : act[i + 1] == m ? i + 1 : act[i + width] == m ? i + width : i + width + 1;
+                    int at;
+                    if (ph == 2 && pw == 2) {
+                        int i = base + 2 * py * width + 2 * px;
+                        at = act[i] == m ? i : act[i + 1] == m ? i + 1 : act[i + width] == m ? i + width : i + width + 1;
+                    } else {
+                        at = argmax(act, base, py, px);
+                    }
                     dAct[at] = dPooled[out];
                 }
             }
@@ -172,13 +208,13 @@ final class ConvStage {
         Buffers s = train;
         int n = batch;
         int cols = n * height * width;
-        s.scratch = grow(s.scratch, Math.max(filters, channels * 9) * cols);
+        s.scratch = grow(s.scratch, Math.max(filters, channels * k) * cols);
         float[] dAct = s.scratch;
         Arrays.fill(dAct, 0, filters * cols, 0f);
         unpool(s.act, s.pooled, dPooled, n, dAct);                                      // max routes, ReLU′ masks
         s.dz = DenseStack.buffer(s.dz, filters, cols);
         put(s.dz, dAct, filters * cols);                                                 // F × B·H·W
-        Blas.gemm(s.dz, s.col.transpose(), gw, 1f, 0f);                                  // F × C·9: dz·colᵀ
+        Blas.gemm(s.dz, s.col.transpose(), gw, 1f, 0f);                                  // F × C·K: dz·colᵀ
         float[] db = new float[filters];
         for (int f = 0; f < filters; f++) {
             double sum = 0;
@@ -187,24 +223,24 @@ final class ConvStage {
         }
         gb.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(db).reshape(1, filters));  // 1×F: Σ of dz rows
         if (!inputGradient) return null;
-        s.dcol = DenseStack.buffer(s.dcol, channels * 9, cols);
-        Blas.gemm(w.transpose(), s.dz, s.dcol, 1f, 0f);                                 // C·9 × B·H·W: Wᵀ·dz
+        s.dcol = DenseStack.buffer(s.dcol, channels * k, cols);
+        Blas.gemm(w.transpose(), s.dz, s.dcol, 1f, 0f);                                 // C·K × B·H·W: Wᵀ·dz
         float[] dcol = s.scratch;
         get(s.dcol, dcol);
         s.dIn = grow(s.dIn, channels * cols);
         float[] dIn = s.dIn;
         Arrays.fill(dIn, 0, channels * cols, 0f);
         IntStream.range(0, channels).parallel().forEach(c -> {
-            for (int r = c * 9; r < c * 9 + 9; r++) col2imRow(dcol, r, n, dIn);
+            for (int r = c * k; r < c * k + k; r++) col2imRow(dcol, r, n, dIn);
         });
         return dIn;
     }
 
     /** Adds row r = (c, ky, kx) of ∂L/∂col back onto channel c of ∂L/∂input, shifted the way im2col read it. */
     private void col2imRow(float[] dcol, int r, int n, float[] dIn) {
-        int c = r / 9;
-        int dy = (r % 9) / 3 - 1;
-        int dx = r % 3 - 1;
+        int c = r / k;
+        int dy = (r % k) / kw - kh / 2;
+        int dx = r % kw - kw / 2;
         int hw = height * width;
         int x0 = Math.max(0, -dx);
         int x1 = Math.min(width, width - dx);

@@ -20,8 +20,16 @@ public record EncoderConfig(
         int projectionDim,
         long seed) implements Serializable {
 
-    /** The backbone family; chosen from the input's shape unless set explicitly. */
-    public enum Architecture { MLP, CNN }
+    /**
+     * The backbone family; chosen from the input's shape unless set explicitly: an MLP for vectors [d], a CNN of 3×3
+     * convolutions for images [C,H,W], a temporal CNN of 1-D convolutions along T for sensor windows [C,T].
+     */
+    public enum Architecture {
+        MLP, CNN, CONV1D;
+
+        /** Whether the backbone is convolutional (conv + pool stages, then dense layers). */
+        public boolean convolutional() { return this != MLP; }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,6 +43,9 @@ public record EncoderConfig(
         if (architecture == Architecture.CNN && inputShape.length != 3) {
             throw new IllegalArgumentException("the CNN encoder needs an input shape [C,H,W], got " + Arrays.toString(inputShape));
         }
+        if (architecture == Architecture.CONV1D && inputShape.length != 2) {
+            throw new IllegalArgumentException("the CONV1D encoder needs an input shape [C,T], got " + Arrays.toString(inputShape));
+        }
         if (embeddingDim <= 0 || projectionHidden <= 0 || projectionDim <= 0) {
             throw new IllegalArgumentException("embeddingDim, projectionHidden and projectionDim must be positive");
         }
@@ -42,9 +53,18 @@ public record EncoderConfig(
         hidden = hidden == null ? new int[0] : hidden.clone();
     }
 
-    /** MLP for rank-1 inputs, CNN for rank-3 [C,H,W] inputs. */
+    /** MLP for rank-1 inputs, CONV1D for rank-2 [C,T] windows, CNN for rank-3 [C,H,W] images. */
     public static Architecture defaultArchitecture(int[] inputShape) {
-        return inputShape.length == 3 ? Architecture.CNN : Architecture.MLP;
+        return switch (inputShape.length) {
+            case 3 -> Architecture.CNN;
+            case 2 -> Architecture.CONV1D;
+            default -> Architecture.MLP;
+        };
+    }
+
+    /** The input as a conv stack sees it, [C,H,W]: a window [C,T] is C maps of height 1. */
+    public int[] mapShape() {
+        return inputShape.length == 2 ? new int[] {inputShape[0], 1, inputShape[1]} : inputShape.clone();
     }
 
     /** Number of input values (the product of the shape). */

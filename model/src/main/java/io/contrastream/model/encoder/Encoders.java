@@ -29,13 +29,16 @@ public final class Encoders {
                 .weightInit(WeightInit.RELU)
                 .list();
         int layer = 0;
-        if (c.architecture() == EncoderConfig.Architecture.CNN) {
+        if (c.architecture().convolutional()) {
+            int[] k = kernel(c);
+            int[] p = pool(c);
             for (int f : convFilters(c)) {
-                // Same-padded 3x3 convolutions halved by 2x2 max pooling: the small CNN of the reference runs.
-                list.layer(layer++, new ConvolutionLayer.Builder(3, 3).nOut(f)
+                // Same-padded convolutions halved by max pooling: the small CNN of the reference runs for images
+                // (3×3, 2×2); along time only for windows (1×5, 1×2), as a 1-D temporal CNN (Wang et al. 2017).
+                list.layer(layer++, new ConvolutionLayer.Builder(k[0], k[1]).nOut(f)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build());
                 list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build());
+                        .kernelSize(p[0], p[1]).stride(p[0], p[1]).build());
             }
         } else {
             for (int h : c.hidden()) {
@@ -46,8 +49,8 @@ public final class Encoders {
         list.layer(layer++, new DenseLayer.Builder().nOut(c.projectionHidden()).activation(Activation.RELU).build());
         list.layer(layer, new DenseLayer.Builder().nOut(c.projectionDim()).activation(Activation.IDENTITY)
                 .weightInit(WeightInit.XAVIER).build());
-        int[] s = c.inputShape();
-        list.setInputType(c.architecture() == EncoderConfig.Architecture.CNN
+        int[] s = c.mapShape();
+        list.setInputType(c.architecture().convolutional()
                 ? InputType.convolutionalFlat(s[1], s[2], s[0])
                 : InputType.feedForward(c.inputSize()));
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
@@ -58,6 +61,16 @@ public final class Encoders {
     /** The CNN's filters per conv stage: the configured hidden sizes, or the reference runs' 32, 64. */
     static int[] convFilters(EncoderConfig c) {
         return c.hidden().length == 0 ? new int[] {32, 64} : c.hidden();
+    }
+
+    /** Kernel [kh, kw] of every conv stage. */
+    static int[] kernel(EncoderConfig c) {
+        return c.architecture() == EncoderConfig.Architecture.CONV1D ? new int[] {1, 5} : new int[] {3, 3};
+    }
+
+    /** Max-pooling window (and stride) [ph, pw] after every conv stage. */
+    static int[] pool(EncoderConfig c) {
+        return c.architecture() == EncoderConfig.Architecture.CONV1D ? new int[] {1, 2} : new int[] {2, 2};
     }
 
     /** Number of conv + pool stages of a CNN configuration. */

@@ -43,24 +43,24 @@ final class ParamLayout {
         return new DenseStack(w, b, gw, gb);
     }
 
-    /** A 3×3 same-padded convolution + 2×2 max pooling: b (nOut) then W [nOut, nIn, 3, 3] row-major. */
-    ConvStage conv(MultiLayerNetwork net, int layerIndex, int channels, int height, int width) {
+    /** A same-padded kh×kw convolution + ph×pw max pooling: b (nOut) then W [nOut, nIn, kh, kw] row-major. */
+    ConvStage conv(MultiLayerNetwork net, int layerIndex, int channels, int height, int width, int[] kernel, int[] pool) {
         Layer layer = net.getLayer(layerIndex);
         long[] shape = layer.getParam("W").shape();
         int filters = (int) shape[0];
-        if (shape[1] != channels || shape[2] != 3 || shape[3] != 3) {
-            throw new IllegalStateException("expected a 3×3 convolution over " + channels + " channels, got W "
-                    + java.util.Arrays.toString(shape));
+        if (shape[1] != channels || shape[2] != kernel[0] || shape[3] != kernel[1]) {
+            throw new IllegalStateException("expected a " + kernel[0] + "×" + kernel[1] + " convolution over " + channels
+                    + " channels, got W " + java.util.Arrays.toString(shape));
         }
         INDArray b = slice(params, offset, filters).reshape(1, filters);
         INDArray gb = slice(gradient, offset, filters).reshape(1, filters);
         offset += filters;
-        long k = (long) channels * 9;
+        long k = (long) channels * kernel[0] * kernel[1];
         INDArray w = slice(params, offset, filters * k).reshape('c', filters, k);
         INDArray gw = slice(gradient, offset, filters * k).reshape('c', filters, k);
         offset += filters * k;
         check(layer, w, b);
-        return new ConvStage(w, b, gw, gb, channels, height, width);
+        return new ConvStage(w, b, gw, gb, channels, height, width, kernel, pool);
     }
 
     /** Every parameter was handed out exactly once. */

@@ -99,7 +99,8 @@ class AugmentConfigTest {
                 d.scaleMax(), d.cropMinArea(), d.cropAspectMin(), d.cropAspectMax(), d.flipProb(),
                 d.brightness(), d.contrast(), d.imageNoiseProb(), d.imageNoiseStd(), d.erasingProb(),
                 d.erasingAreaMin(), d.erasingAreaMax(), d.erasingAspectMin(), d.erasingAspectMax(),
-                d.timeCropMinFraction(), d.sequenceNoiseStd(), d.timeMaskProb(), d.timeMaskMaxFraction());
+                d.timeCropMinFraction(), d.sequenceNoiseStd(), d.timeMaskProb(), d.timeMaskMaxFraction(),
+                d.timeWarpMax(), d.channelDropProb());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validate);
         assertEquals("strength must be in [0, 2], got 3.0", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new VectorAugmenter(4, bad));

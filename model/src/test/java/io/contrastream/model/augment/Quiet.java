@@ -15,7 +15,9 @@ final class Quiet {
                 .imageNoiseProb(0)
                 .erasingProb(0)
                 .timeCropMinFraction(1)
-                .timeMaskProb(0);
+                .timeMaskProb(0)
+                .timeWarpMax(0)
+                .channelDropProb(0);
     }
 
     static double mean(float[] v) {

@@ -104,4 +104,38 @@ class SequenceAugmenterTest {
         assertEquals(m, Quiet.mean(p.first()), 0.15 * m);
         assertEquals(m, Quiet.mean(p.second()), 0.15 * m);
     }
+
+    @Test
+    void theTimeWarpKeepsTheWindowMonotoneAndItsEndsButMovesItsMiddle() {
+        int t = 64;
+        float[] x = ramps(1, t);
+        SequenceAugmenter a = new SequenceAugmenter(1, t, Quiet.builder().strength(1).sequenceNoiseStd(0).scaleRange(1, 1).timeWarpMax(0.5).build());
+        SplittableRandom rng = new SplittableRandom(6);
+        boolean moved = false;
+        for (int trial = 0; trial < 20; trial++) {
+            float[] y = a.apply(x, rng);
+            for (int i = 1; i < t; i++) assertTrue(y[i] >= y[i - 1], "a warp never reverses time");
+            assertEquals(x[0], y[0], 0.5f);
+            assertEquals(x[t - 1], y[t - 1], 0.5f);
+            moved |= Math.abs(y[t / 2] - x[t / 2]) > 2;
+        }
+        assertTrue(moved, "the middle of the window plays faster or slower");
+    }
+
+    @Test
+    void channelDropReplacesOneWholeChannelByItsMean() {
+        int t = 30;
+        float[] x = ramps(3, t);
+        float[] y = new SequenceAugmenter(3, t, Quiet.builder().strength(1).sequenceNoiseStd(0).scaleRange(1, 1).channelDropProb(1).build())
+                .apply(x, new SplittableRandom(7));
+        int dropped = 0;
+        for (int c = 0; c < 3; c++) {
+            float[] ch = Arrays.copyOfRange(y, c * t, (c + 1) * t);
+            if (Arrays.equals(ch, Arrays.copyOfRange(x, c * t, (c + 1) * t))) continue;
+            dropped++;
+            float fill = (float) Quiet.mean(Arrays.copyOfRange(x, c * t, (c + 1) * t));
+            for (float v : ch) assertEquals(fill, v, 1e-4f);
+        }
+        assertEquals(1, dropped);
+    }
 }

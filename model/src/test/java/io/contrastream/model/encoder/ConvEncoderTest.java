@@ -15,12 +15,26 @@ class ConvEncoderTest {
     static final EncoderConfig CNN = new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {2, 9, 7},
             new int[] {4, 6}, 10, 8, 5, 11);
 
+    /** A 3-channel window of 13 steps: 1×5 kernels reach past both ends, pooling truncates 13 to 6, then 6 to 3. */
+    static final EncoderConfig CONV1D = new EncoderConfig(EncoderConfig.Architecture.CONV1D, new int[] {3, 13},
+            new int[] {4, 6}, 10, 8, 5, 12);
+
     private static double maxDiff(INDArray a, INDArray b) {
         return a.sub(b).amaxNumber().doubleValue();
     }
 
     @Test
     void forwardAndGradientMatchDl4jLayers() {
+        matchesDl4j(CNN, 2 * 9);
+    }
+
+    @Test
+    void theTemporalCnnAlsoMatchesDl4jLayers() {
+        matchesDl4j(CONV1D, 3 * 5);
+        assertEquals(EncoderConfig.Architecture.CONV1D, EncoderConfig.defaultArchitecture(new int[] {3, 13}));
+    }
+
+    private static void matchesDl4j(EncoderConfig CNN, int firstKernelVolume) {
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.randn(DataType.FLOAT, 6, CNN.inputSize());
         INDArray dOut = Nd4j.randn(DataType.FLOAT, 6, 5);
@@ -41,7 +55,7 @@ class ConvEncoderTest {
         // Every conv stage receives gradient (the input gradient of the second stage reached the first).
         float[] g = fast.gradient().toFloatVector();
         double firstStage = 0;
-        for (int i = 0; i < 4 + 4 * 2 * 9; i++) firstStage += Math.abs(g[i]);
+        for (int i = 0; i < 4 + 4 * firstKernelVolume; i++) firstStage += Math.abs(g[i]);
         assertTrue(firstStage > 0);
     }
 

@@ -49,6 +49,9 @@ public final class JobConfig implements Serializable {
         if (get(JobParams.ARCHITECTURE) == JobParams.Architecture.CNN && shape.length != 3) {
             throw new IllegalArgumentException("--architecture: 'cnn' needs --input-shape C,H,W; got " + JobParams.INPUT_SHAPE.format(shape));
         }
+        if (get(JobParams.ARCHITECTURE) == JobParams.Architecture.CONV1D && shape.length != 2) {
+            throw new IllegalArgumentException("--architecture: 'conv1d' needs --input-shape C,T; got " + JobParams.INPUT_SHAPE.format(shape));
+        }
         int needed = io.contrastream.model.drift.DriftAlarms.permutationsFor(get(JobParams.DRIFT_ALARM_LEVEL));
         if (get(JobParams.DRIFT_PERMUTATIONS) < needed && get(JobParams.DRIFT_PERMUTATIONS) > 0) {   // 0: no MMD test
             throw new IllegalArgumentException("--drift-permutations: " + get(JobParams.DRIFT_PERMUTATIONS) + " permutations cannot give a p-value <= --drift-alarm-level "
@@ -73,8 +76,9 @@ public final class JobConfig implements Serializable {
             case AUTO -> EncoderConfig.defaultArchitecture(shape);
             case MLP -> EncoderConfig.Architecture.MLP;
             case CNN -> EncoderConfig.Architecture.CNN;
+            case CONV1D -> EncoderConfig.Architecture.CONV1D;
         };
-        boolean cnn = arch == EncoderConfig.Architecture.CNN;
+        boolean cnn = arch.convolutional();
         int[] hidden = cnn && !isSet(JobParams.HIDDEN) ? new int[] {32, 64} : get(JobParams.HIDDEN);
         int embedding = cnn && !isSet(JobParams.EMBEDDING_DIM) ? 128 : get(JobParams.EMBEDDING_DIM);
         int projection = cnn && !isSet(JobParams.PROJECTION_DIM) ? 128 : get(JobParams.PROJECTION_DIM);

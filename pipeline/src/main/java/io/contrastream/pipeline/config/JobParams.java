@@ -18,8 +18,8 @@ public final class JobParams {
 
     private JobParams() {}
 
-    /** Which encoder to build; {@code auto} picks an MLP for [d] and a CNN for [C,H,W]. */
-    public enum Architecture { AUTO, MLP, CNN }
+    /** Which encoder to build; {@code auto} picks an MLP for [d], a 1-D temporal CNN for [C,T] and a CNN for [C,H,W]. */
+    public enum Architecture { AUTO, MLP, CNN, CONV1D }
 
     /** Which window the drift statistics compare against. */
     public enum DriftReference { FIRST, PREVIOUS, AFTER_ALARM }
@@ -50,12 +50,12 @@ public final class JobParams {
     public static final Param<Delivery> DELIVERY = enumParam("delivery", "Delivery guarantee of the Kafka sinks: exactly_once (Kafka transactions committed with each checkpoint; read_committed consumers see each record once, up to one checkpoint interval later) or at_least_once", Delivery.EXACTLY_ONCE, Delivery.class);
 
     // Input and encoder
-    public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,H,W for images", new int[] {32}, 1, 3);
+    public static final Param<int[]> INPUT_SHAPE = intListParam("input-shape", "Shape every sample must have: d for vectors, C,T for sensor windows (C channels of T steps), C,H,W for images", new int[] {32}, 1, 3);
     public static final Param<Standardize> STANDARDIZE = enumParam("standardize", "Z-score every input feature by the running mean and variance of the stream (Welford, kept in the learner's checkpointed state; each snapshot carries them and embedding applies them): auto = on for vectors [d] and sensor windows [C,T], off for images [C,H,W]", Standardize.AUTO, Standardize.class);
     public static final Param<Architecture> ARCHITECTURE = enumParam("architecture", "Encoder backbone", Architecture.AUTO, Architecture.class);
-    public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or CNN filters per conv block (unset with a CNN: 32,64)", new int[] {128}, 0, 8);
-    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN: 128)", 64, 2, 8192);
-    public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees (unset with a CNN: 128)", 64, 2, 8192);
+    public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or filters per conv block of a CNN or CONV1D (unset with those: 32,64)", new int[] {128}, 0, 8);
+    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN or CONV1D: 128)", 64, 2, 8192);
+    public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees (unset with a CNN or CONV1D: 128)", 64, 2, 8192);
 
     // Learner
     public static final Param<Integer> BATCH_SIZE = intParam("batch-size", "Positive pairs per learner step", 128, 1, 65536);
