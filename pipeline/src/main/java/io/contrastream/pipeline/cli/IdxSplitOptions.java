@@ -21,11 +21,26 @@ public final class IdxSplitOptions {
     @Option(names = "--test-labels", defaultValue = FASHION + "t10k-labels-idx1-ubyte.gz", description = "(default: ${DEFAULT-VALUE})")
     Path testLabels;
 
+    @Option(names = "--item-shape", split = ",", paramLabel = "D[,D...]",
+            description = "Shape of one item, e.g. C,T for sensor windows stored as a rank-3 file (default: C,H,W with C = 1 for a rank-3 file, else as stored)")
+    int[] itemShape;
+
     LabelledSplit train() throws IOException {
-        return LabelledSplit.readIdx(trainImages, trainLabels);
+        return reshaped(LabelledSplit.readIdx(trainImages, trainLabels));
     }
 
     LabelledSplit test() throws IOException {
-        return LabelledSplit.readIdx(testImages, testLabels);
+        return reshaped(LabelledSplit.readIdx(testImages, testLabels));
+    }
+
+    private LabelledSplit reshaped(LabelledSplit split) {
+        if (itemShape == null) return split;
+        int volume = java.util.Arrays.stream(itemShape).reduce(1, (a, b) -> a * b);
+        if (volume != split.rows()[0].length || java.util.Arrays.stream(itemShape).anyMatch(d -> d <= 0)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--item-shape: "
+                    + java.util.Arrays.toString(itemShape) + " does not hold the " + split.rows()[0].length
+                    + " values of an item; allowed: positive sizes whose product is " + split.rows()[0].length);
+        }
+        return new LabelledSplit(itemShape.clone(), split.rows(), split.labels());
     }
 }

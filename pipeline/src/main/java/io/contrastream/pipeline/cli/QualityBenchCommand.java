@@ -81,8 +81,19 @@ public final class QualityBenchCommand implements Callable<Integer> {
                 out.close();
                 long deadline = System.currentTimeMillis() + 3_600_000L;
                 while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) reader.poll(Duration.ofMillis(500));
-                // The learner publishes every --snapshot-every steps: wait for the one after the last batch.
-                for (int i = 0; i < 10; i++) reader.poll(Duration.ofMillis(500));
+                // The learner publishes within --snapshot-interval-ms of its last step, and replays for a while after
+                // the last batch: the encoder is final once no newer snapshot came for longer than that interval.
+                long quiet = config.get(JobParams.SNAPSHOT_INTERVAL_MS) + 3_000;
+                long lastVersion = -1;
+                long changedAt = System.currentTimeMillis();
+                while (System.currentTimeMillis() - changedAt < quiet && System.currentTimeMillis() < deadline) {
+                    reader.poll(Duration.ofMillis(500));
+                    long v = reader.newestSnapshot() == null ? -1 : reader.newestSnapshot().getVersion();
+                    if (v != lastVersion) {
+                        lastVersion = v;
+                        changedAt = System.currentTimeMillis();
+                    }
+                }
                 snapshot = Snapshots.fromAvro(reader.newestSnapshot());
                 System.err.printf("streamed %,d images in %.0f s; newest encoder v%d at step %d%n", n,
                         (System.currentTimeMillis() - start) / 1000.0, snapshot.version(), snapshot.step());

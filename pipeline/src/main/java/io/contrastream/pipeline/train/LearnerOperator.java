@@ -99,6 +99,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient ListState<byte[]> replayState;
     private transient OnlineTrainer trainer;
     private transient boolean timerSet;
+    private transient long lastStepMs;
     private transient TrainingBudget budget;
     private transient Counter shed;
     private transient ServingSpace space;
@@ -315,17 +316,34 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         lastAgeMedian = stats.queueAgeMedian();
         lastAgeMax = stats.queueAgeMax();
         output.collect(STEP_STATS, new StreamRecord<>(stats));
-        if (lastServed == null && learner.step() < serving.warmupSteps()) return;   // not yet worth serving
+        lastStepMs = getProcessingTimeService().getCurrentProcessingTime();
+        if (warmingUp()) {
+            // Not yet worth serving; but a stream too small to reach the warm-up is served once the learner goes
+            // quiet, rather than never.
+            armIntervalTimer(lastStepMs + snapshotIntervalMs);
+            return;
+        }
         if (learner.step() - snapshotStep >= snapshotEvery) {
             publish();
-        } else if (snapshotIntervalMs > 0 && !timerSet) {
-            timerSet = true;
-            var time = getProcessingTimeService();
-            time.registerTimer(time.getCurrentProcessingTime() + snapshotIntervalMs, t -> {
-                timerSet = false;
-                if (learner.step() > snapshotStep) publish();
-            });
+        } else {
+            armIntervalTimer(lastStepMs + snapshotIntervalMs);
         }
+    }
+
+    private boolean warmingUp() {
+        return lastServed == null && learner.step() < serving.warmupSteps();
+    }
+
+    /** Publishes within --snapshot-interval-ms of an unpublished step; in warm-up only after that long without a step. */
+    private void armIntervalTimer(long at) {
+        if (snapshotIntervalMs <= 0 || timerSet) return;
+        timerSet = true;
+        getProcessingTimeService().registerTimer(at, t -> {
+            timerSet = false;
+            if (learner.step() <= snapshotStep) return;
+            if (warmingUp() && t - lastStepMs < snapshotIntervalMs) armIntervalTimer(lastStepMs + snapshotIntervalMs);
+            else publish();
+        });
     }
 
     @Override

@@ -107,6 +107,20 @@ class LearnerServingTest {
             h.endInput();
             assertEquals(1, h.extractOutputValues().size(), "a bounded input's end serves what there is");
         }
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(LearnerOperatorTest.ENCODER,
+                LearnerOperatorTest.LEARNER, 2, 1_000, LearnerOperator.Replay.off())
+                .withServing(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000)))) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement(batch(0), 0);
+            h.setProcessingTime(900);
+            h.processElement(batch(1), 0);
+            h.setProcessingTime(1_500);
+            assertEquals(0, h.extractOutputValues().size(), "still learning: the warm-up holds");
+            h.setProcessingTime(1_900);
+            assertEquals(List.of(2L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList(),
+                    "a stream too small for the warm-up is served once the learner has been quiet for the interval");
+        }
     }
 
     @Test
