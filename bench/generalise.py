@@ -47,33 +47,30 @@ def tabular():
 
 
 def sensor(n=4000, channels=3, length=64, seed=42):
-    """Six classes of waveforms (two sines, square, sawtooth, chirp, a Gaussian burst) on three channels with their own
-    gains, offsets and phase lags, random phase, amplitude and noise: what a window of an IMU could look like. Raw
-    windows of one class do not line up (random phase), so raw kNN is weak; a temporal encoder should not be."""
+    """Six classes, 3 dominant frequencies × 2 kinds of motion (steady, or amplitude-modulated), on three channels with
+    their own scales and offsets (like an accelerometer, a gyroscope and a magnetometer), each under a random phase, a
+    random interfering tone, a slow drift and noise: raw windows of one class do not line up, so raw kNN is weak."""
     rng = random.Random(seed)
-    gains, offsets = [1.0, 0.3, 50.0], [9.8, 0.0, -200.0]   # like accelerometer g, gyroscope, magnetometer µT
-
-    def wave(k, u, phase):
-        if k == 0: return math.sin(2 * math.pi * (2 * u + phase))
-        if k == 1: return math.sin(2 * math.pi * (5 * u + phase))
-        if k == 2: return 1.0 if math.sin(2 * math.pi * (2 * u + phase)) >= 0 else -1.0
-        if k == 3: return 2 * ((3 * u + phase) % 1.0) - 1
-        if k == 4: return math.sin(2 * math.pi * (1 * u + 3 * u * u + phase))
-        centre = phase % 1.0
-        return math.exp(-((u - centre) ** 2) / 0.005) * math.sin(2 * math.pi * 8 * u)
-
+    gains, offsets = [1.0, 0.3, 50.0], [9.8, 0.0, -200.0]
     rows, labels = [], []
     for i in range(n):
         k = rng.randrange(6)
-        phase, amp = rng.random(), rng.uniform(0.6, 1.4)
+        freq, modulated = (2.0, 3.5, 5.0)[k % 3], k >= 3
+        phase, amp = rng.random(), rng.uniform(0.5, 1.0)
+        tone_f, tone_p, tone_a = rng.uniform(1, 8), rng.random(), rng.uniform(0.2, 0.6)
         row = []
         for c in range(channels):
-            lag = 0.1 * c * (k + 1)   # the channels' relative lag also tells the classes apart
-            row += [offsets[c] + gains[c] * (amp * wave(k, t / length, phase + lag) + rng.gauss(0, 0.3)) for t in range(length)]
+            drift, mix = rng.gauss(0, 0.5), (1.0, 0.6, 0.3)[c]
+            for t in range(length):
+                u = t / length
+                env = 0.5 * (1 + math.sin(2 * math.pi * (1.5 * u + phase))) if modulated else 1.0
+                v = mix * amp * env * math.sin(2 * math.pi * (freq * u + phase + 0.15 * c))
+                v += tone_a * math.sin(2 * math.pi * (tone_f * u + tone_p + 0.3 * c)) + drift * u + rng.gauss(0, 0.3)
+                row.append(offsets[c] + gains[c] * v)
         rows.append(row)
         labels.append(k)
     return split("sensor", rows, labels, [channels, length], True, n * 3 // 4), \
-        f"generated sensor windows [{channels},{length}], 6 waveform classes, channel scales 0.3 to 50"
+        f"generated sensor windows [{channels},{length}], 6 classes (3 frequencies × steady or modulated) under interference"
 
 
 def run(name):

@@ -13,7 +13,9 @@ import java.io.Serializable;
  * @param featureMaskProb per-feature probability, in [0, 1) (default 0.2), of zeroing a vector feature
  * @param scaleMin lower bound, > 0 (default 0.8), of the vector-wide or per-sequence-channel scale factor
  * @param scaleMax upper bound, >= scaleMin (default 1.2), of that scale factor
- * @param cropMinArea smallest area fraction, in (0, 1] (default 0.5), kept by the image random resized crop
+ * @param cropMinArea smallest area fraction, in (0, 1] (default 0.5), kept by the image random resized crop of an
+ *     image at least {@link #CROP_REFERENCE_SIDE} px a side; smaller images get proportionally milder crops
+ *     ({@link #cropMinAreaFor}), since the same fraction of far fewer pixels takes most of the shape with it
  * @param cropAspectMin smallest width/height ratio, > 0 (default 3/4), of the crop box
  * @param cropAspectMax largest width/height ratio, >= cropAspectMin (default 4/3), of the crop box
  * @param flipProb probability, in [0, 1] (default 0.5), of a horizontal image flip; set 0 for
@@ -28,11 +30,12 @@ import java.io.Serializable;
  * @param erasingAreaMax largest erased area fraction, in [erasingAreaMin, 1] (default 0.2)
  * @param erasingAspectMin smallest height/width ratio, > 0 (default 0.3), of the erased box
  * @param erasingAspectMax largest height/width ratio, >= erasingAspectMin (default 3.3), of the erased box
- * @param timeCropMinFraction smallest fraction, in (0, 1] (default 0.8), of a [C,T] window kept by the time crop
+ * @param timeCropMinFraction smallest fraction, in (0, 1] (default 0.9), of a [C,T] window kept by the time crop (a
+ *     crop resized back to T changes every frequency in the window; cadence often is what tells sensor classes apart)
  * @param sequenceNoiseStd absolute std, >= 0 (default 0.05), of Gaussian jitter on sequence values
  * @param timeMaskProb probability, in [0, 1] (default 0.5), of masking one time segment
  * @param timeMaskMaxFraction longest masked segment, in [0, 1) (default 0.1), as a fraction of T
- * @param timeWarpMax largest change of local speed, in [0, 1) (default 0.25), of the smooth time warp (Um et al. 2017)
+ * @param timeWarpMax largest change of local speed, in [0, 1) (default 0.1), of the smooth time warp (Um et al. 2017)
  * @param channelDropProb probability, in [0, 1] (default 0.2), of replacing one channel of a multichannel window by its
  *     mean, so the encoder cannot lean on a single sensor
  */
@@ -62,6 +65,17 @@ public record AugmentConfig(
         double timeWarpMax,
         double channelDropProb)
         implements Serializable {
+
+    /** Side (px) from which an image gets the configured {@code cropMinArea}: Fashion-MNIST's 28. */
+    public static final int CROP_REFERENCE_SIDE = 28;
+
+    /**
+     * The smallest crop area for an image whose shorter side is {@code side} px: {@code cropMinArea} from
+     * {@link #CROP_REFERENCE_SIDE} up, and towards 1 in proportion below it (8×8 digits: 0.86 for the default 0.5).
+     */
+    public double cropMinAreaFor(int side) {
+        return 1 - (1 - cropMinArea) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
+    }
 
     private static final long serialVersionUID = 1L;
 
@@ -187,11 +201,11 @@ public record AugmentConfig(
         private double erasingAreaMax = 0.2;
         private double erasingAspectMin = 0.3;
         private double erasingAspectMax = 3.3;
-        private double timeCropMinFraction = 0.8;
+        private double timeCropMinFraction = 0.9;
         private double sequenceNoiseStd = 0.05;
         private double timeMaskProb = 0.5;
         private double timeMaskMaxFraction = 0.1;
-        private double timeWarpMax = 0.25;
+        private double timeWarpMax = 0.1;
         private double channelDropProb = 0.2;
 
         private Builder() {}

@@ -38,7 +38,12 @@ public final class StreamStudy {
             Map.entry("strength", "1.0"), Map.entry("replay", "0"), Map.entry("capacity", "4096"),
             Map.entry("limit", "60000"), Map.entry("seed", "42"), Map.entry("probe", "false"),
             Map.entry("mask", "true"), Map.entry("maxcos", "1.0"), Map.entry("maxage", "0"),
-            Map.entry("prior", "0"), Map.entry("hardness", "0"), Map.entry("method", "moco"), Map.entry("rate", "0"));
+            Map.entry("prior", "0"), Map.entry("hardness", "0"), Map.entry("method", "moco"), Map.entry("rate", "0"),
+            Map.entry("train", "train-images-idx3-ubyte.gz"), Map.entry("trainlabels", "train-labels-idx1-ubyte.gz"),
+            Map.entry("test", "t10k-images-idx3-ubyte.gz"), Map.entry("testlabels", "t10k-labels-idx1-ubyte.gz"),
+            Map.entry("shape", ""), Map.entry("standardize", "false"), Map.entry("crop", "0.5"), Map.entry("flip", "0.5"),
+            Map.entry("tcrop", "0.8"), Map.entry("warp", "0.25"),
+            Map.entry("random", "false"));
 
     private StreamStudy() {}
 
@@ -51,14 +56,16 @@ public final class StreamStudy {
             a.put(p[0], p[1]);
         }
         Path dir = Path.of(a.get("data"));
-        Idx.Tensor train = Idx.read(dir.resolve("train-images-idx3-ubyte.gz"), true);
-        Idx.Tensor trainLabels = Idx.read(dir.resolve("train-labels-idx1-ubyte.gz"), false);
-        Idx.Tensor test = Idx.read(dir.resolve("t10k-images-idx3-ubyte.gz"), true);
-        Idx.Tensor testLabels = Idx.read(dir.resolve("t10k-labels-idx1-ubyte.gz"), false);
+        Idx.Tensor train = Idx.read(dir.resolve(a.get("train")), true);
+        Idx.Tensor trainLabels = Idx.read(dir.resolve(a.get("trainlabels")), false);
+        Idx.Tensor test = Idx.read(dir.resolve(a.get("test")), true);
+        Idx.Tensor testLabels = Idx.read(dir.resolve(a.get("testlabels")), false);
+        int[] shape = a.get("shape").isEmpty() ? train.itemShape()
+                : java.util.Arrays.stream(a.get("shape").split(",")).mapToInt(Integer::parseInt).toArray();
         long seed = Long.parseLong(a.get("seed"));
         int[] hidden = java.util.Arrays.stream(a.get("hidden").split(",")).mapToInt(Integer::parseInt).toArray();
         EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.valueOf(a.get("arch").toUpperCase()),
-                a.get("arch").equals("cnn") ? train.itemShape() : new int[] {train.itemShape()[0] * train.itemShape()[1] * train.itemShape()[2]},
+                a.get("arch").equals("mlp") ? new int[] {train.itemSize()} : shape,
                 hidden, Integer.parseInt(a.get("embedding")), Integer.parseInt(a.get("projection")),
                 Integer.parseInt(a.get("projection")), seed);
         LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
@@ -66,9 +73,12 @@ public final class StreamStudy {
                 new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))),
                 new LearnerConfig.Debiasing(Double.parseDouble(a.get("prior")), Double.parseDouble(a.get("hardness"))),
                 LearnerConfig.Method.valueOf(a.get("method").toUpperCase()));
-        Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults().withStrength(Double.parseDouble(a.get("strength"))));
+        Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.builder().strength(Double.parseDouble(a.get("strength")))
+                .cropMinArea(Double.parseDouble(a.get("crop"))).flipProb(Double.parseDouble(a.get("flip")))
+                .timeCropMinFraction(Double.parseDouble(a.get("tcrop"))).timeWarpMax(Double.parseDouble(a.get("warp"))).build());
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
+        if (Boolean.parseBoolean(a.get("standardize"))) trainer.standardizing();
 
         int batch = Integer.parseInt(a.get("batch"));
         int n = Math.min(Integer.parseInt(a.get("limit")), train.count());
@@ -111,21 +121,30 @@ public final class StreamStudy {
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         double lag = rate > 0 ? Math.max(0, trainSeconds - (n - n % batch) / rate) : 0;
-        FrozenEncoder frozen = new FrozenEncoder(encoder, trainer.learner().snapshot(1).weights());
-        float[][] xtr = frozen.embed(rows(train));
-        float[][] xte = frozen.embed(rows(test));
+        var snapshot = trainer.snapshot(1);
         int[] ytr = labels(trainLabels);
         int[] yte = labels(testLabels);
-        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, 10, new int[] {200, 20}, 0.07);
-        String probe = Boolean.parseBoolean(a.get("probe"))
-                ? String.format("%.2f", 100 * Evaluation.linearProbe(xtr, ytr, xte, yte, 10, 30, 1)) : "null";
+        int classes = java.util.Arrays.stream(ytr).max().orElse(0) + 1;
+        String scores = scores(snapshot.frozen(), train, test, ytr, yte, classes, Boolean.parseBoolean(a.get("probe")));
+        String random = Boolean.parseBoolean(a.get("random"))
+                ? "{" + scores(FrozenEncoder.random(encoder, snapshot.input()), train, test, ytr, yte, classes, true) + "}" : "null";
+        float[][] xte = snapshot.frozen().embed(rows(test));
         StringBuilder knobs = new StringBuilder();
         a.forEach((k, v) -> knobs.append(knobs.length() == 0 ? "" : ", ").append('"').append(k).append("\": \"").append(v).append('"'));
-        System.out.printf("{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %s, \"steps\": %d, \"skipped\": %d, "
+        System.out.printf("{%s, \"random\": %s, \"steps\": %d, \"skipped\": %d, "
                         + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"busy_seconds\": %.1f, \"replay_steps\": %d, "
                         + "\"lag_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"args\": {%s}}%n",
-                100 * knn[0], 100 * knn[1], probe, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
+                scores, random, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
                 trainSeconds, busy / 1e9, replaySteps, lag, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), knobs);
+    }
+
+    /** "knn200": .., "knn20": .., "linear_probe": .. (null without the probe) of an encoder's features. */
+    private static String scores(FrozenEncoder f, Idx.Tensor train, Idx.Tensor test, int[] ytr, int[] yte, int classes, boolean probe) {
+        float[][] xtr = f.embed(rows(train));
+        float[][] xte = f.embed(rows(test));
+        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, classes, new int[] {200, 20}, 0.07);
+        String p = probe ? String.format("%.2f", 100 * Evaluation.linearProbe(xtr, ytr, xte, yte, classes, 30, 1)) : "null";
+        return String.format("\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %s", 100 * knn[0], 100 * knn[1], p);
     }
 
     private static float[][] rows(Idx.Tensor t) {

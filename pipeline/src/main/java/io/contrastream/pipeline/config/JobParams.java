@@ -54,7 +54,7 @@ public final class JobParams {
     public static final Param<Standardize> STANDARDIZE = enumParam("standardize", "Z-score every input feature by the running mean and variance of the stream (Welford, kept in the learner's checkpointed state; each snapshot carries them and embedding applies them): auto = on for vectors [d] and sensor windows [C,T], off for images [C,H,W]", Standardize.AUTO, Standardize.class);
     public static final Param<Architecture> ARCHITECTURE = enumParam("architecture", "Encoder backbone", Architecture.AUTO, Architecture.class);
     public static final Param<int[]> HIDDEN = intListParam("hidden", "MLP hidden widths, or filters per conv block of a CNN or CONV1D (unset with those: 32,64)", new int[] {128}, 0, 8);
-    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN or CONV1D: 128)", 64, 2, 8192);
+    public static final Param<Integer> EMBEDDING_DIM = intParam("embedding-dim", "Width of the embedding (backbone output; unset with a CNN or CONV1D: 512 for inputs of 512 values or more, else 128)", 64, 2, 8192);
     public static final Param<Integer> PROJECTION_DIM = intParam("projection-dim", "Width of the projection head output the loss sees (unset with a CNN or CONV1D: 128)", 64, 2, 8192);
 
     // Learner
