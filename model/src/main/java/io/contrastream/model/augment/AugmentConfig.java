@@ -18,8 +18,8 @@ import java.io.Serializable;
  *     ({@link #cropMinAreaFor}), since the same fraction of far fewer pixels takes most of the shape with it
  * @param cropAspectMin smallest width/height ratio, > 0 (default 3/4), of the crop box
  * @param cropAspectMax largest width/height ratio, >= cropAspectMin (default 4/3), of the crop box
- * @param flipProb probability, in [0, 1] (default 0.5), of a horizontal image flip; set 0 for
- *     orientation-bound images such as digits or text
+ * @param flipProb probability, in [0, 1] (default 0: a flip changes the class of digits, text and anything with a
+ *     handedness, and Fashion-MNIST learned more without it, BENCHMARKS.md), of a horizontal image flip
  * @param brightness additive brightness jitter, in [0, 1] (default 0.4), as a fraction of the image's value range
  * @param contrast contrast jitter, in [0, 1] (default 0.4): the image is scaled about its mean by 1 +/- contrast
  * @param imageNoiseProb probability, in [0, 1] (default 0.5), of adding Gaussian noise to an image
@@ -191,7 +191,7 @@ public record AugmentConfig(
         private double cropMinArea = 0.5;
         private double cropAspectMin = 3.0 / 4.0;
         private double cropAspectMax = 4.0 / 3.0;
-        private double flipProb = 0.5;
+        private double flipProb = 0;
         private double brightness = 0.4;
         private double contrast = 0.4;
         private double imageNoiseProb = 0.5;

@@ -25,7 +25,7 @@ class AugmentConfigTest {
         assertEquals(0.5, c.cropMinArea());
         assertEquals(0.75, c.cropAspectMin());
         assertEquals(4.0 / 3.0, c.cropAspectMax());
-        assertEquals(0.5, c.flipProb());
+        assertEquals(0.0, c.flipProb());
         assertEquals(0.4, c.brightness());
         assertEquals(0.4, c.contrast());
         assertEquals(0.25, c.erasingProb());
@@ -33,6 +33,12 @@ class AugmentConfigTest {
         assertEquals(0.2, c.erasingAreaMax());
         assertEquals(0.3, c.erasingAspectMin());
         assertEquals(3.3, c.erasingAspectMax());
+        assertEquals(0.9, c.timeCropMinFraction());
+        assertEquals(0.1, c.timeWarpMax());
+        assertEquals(0.2, c.channelDropProb());
+        assertEquals(0.5, c.cropMinAreaFor(28));
+        assertEquals(0.5, c.cropMinAreaFor(224));
+        assertEquals(1 - 0.5 * 8 / 28.0, c.cropMinAreaFor(8), 1e-12, "smaller images, milder crops");
         assertSame(c, c.validate());
     }
 
@@ -43,7 +49,7 @@ class AugmentConfigTest {
                 .cropMinArea(0.3).cropAspect(0.5, 2).flipProb(0).brightness(0.2).contrast(0.3)
                 .imageNoiseProb(0.9).imageNoiseStd(0.1).erasingProb(0.5).erasingArea(0.1, 0.3)
                 .erasingAspect(0.5, 2).timeCropMinFraction(0.6).sequenceNoiseStd(0.2).timeMaskProb(0.7)
-                .timeMaskMaxFraction(0.3).build();
+                .timeMaskMaxFraction(0.3).timeWarpMax(0.3).channelDropProb(0.4).build();
         assertEquals(c, c.toBuilder().build());
         assertEquals(0.25, c.withStrength(0.25).strength());
         assertEquals(c.toBuilder().strength(0.25).build(), c.withStrength(0.25));
