@@ -104,7 +104,12 @@ class ReembedITCase {
                 assertEquals(Map.of(chosen, (long) VALID), index.embeddingsByVersion(), "all by the chosen version");
                 assertEquals(Map.of(chosenSnapshot.getSpaceId(), (long) VALID), index.embeddingsBySpace());
                 for (Embedding e : index.lastEmbeddings().values()) {
-                    float[] expected = encoder.embed(values.get(e.getSampleId()), 1)[0];
+                    // As a consumer would: z-score by the snapshot's own mean and std, then the encoder, then the alignment.
+                    var z = chosenSnapshot.getInputStandardization();
+                    assertNotNull(z, "vector inputs are standardised by default");
+                    float[] x = values.get(e.getSampleId()).clone();
+                    for (int j = 0; j < x.length; j++) x[j] = (x[j] - z.getMean().get(j)) / z.getStd().get(j);
+                    float[] expected = encoder.embed(x, 1)[0];
                     if (alignment != null) expected = Procrustes.apply(expected, alignment);
                     for (int j = 0; j < expected.length; j++) assertEquals(expected[j], e.getVector().get(j), 1e-4, e.getSampleId());
                 }

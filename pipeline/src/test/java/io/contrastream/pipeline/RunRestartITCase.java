@@ -90,6 +90,8 @@ class RunRestartITCase {
                 run.destroy();
                 run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
                 deleteRecursively(checkpoints);
+                for (int i = 0; i < 8; i++) reader.poll(Duration.ofMillis(250));   // idle replay published after step 3
+                versions = new ArrayList<>(reader.snapshotVersions());
                 long last = versions.get(versions.size() - 1);
                 produce(out, stream, 4000, 4600, valid, bad);
                 run = start(args, dir.resolve("run-4.log"));
