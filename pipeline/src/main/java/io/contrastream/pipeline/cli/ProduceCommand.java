@@ -81,10 +81,13 @@ public final class ProduceCommand implements Callable<Integer> {
             if (synthetic != null) {
                 if (synthetic < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic: expected N >= 1");
                 SyntheticStream s = new SyntheticStream(dim, 8, synthetic / 2, seed);
+                Progress progress = new Progress("produce", synthetic);
                 for (int i = 0; i < synthetic; i++) {
                     SyntheticStream.Example e = s.example(i);
                     out.send(SampleProducer.sample(e.id(), System.currentTimeMillis(), new int[] {dim}, e.values(), e.label()));
+                    progress.update(i + 1);
                 }
+                progress.finish(synthetic);
             } else if (idxImages != null) {
                 produceIdx(out);
             } else {
@@ -105,19 +108,28 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         String name = idxImages.getFileName().toString();
         int n = limit == null ? images.count() : Math.min(limit, images.count());
+        Progress progress = new Progress("produce", n);
         for (int i = 0; i < n; i++) {
             out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), images.itemShape(), images.item(i),
                     labels == null ? null : (int) labels.values()[i]));
+            progress.update(i + 1);
         }
+        progress.finish(n);
     }
 
     private void produceCsv(SampleProducer out) throws Exception {
         String name = csv.getFileName().toString();
+        long lines;
+        try (var all = Files.lines(csv)) {
+            lines = all.count();
+        }
+        Progress progress = new Progress("produce (lines)", lines);
         try (BufferedReader in = Files.newBufferedReader(csv)) {
             String line;
             long lineNo = 0;
             while ((line = in.readLine()) != null) {
                 lineNo++;
+                progress.update(lineNo);
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] cols = line.split(",");
                 int label = switch (labelColumn) {
@@ -137,6 +149,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 out.send(SampleProducer.sample(name + ":" + lineNo, System.currentTimeMillis(), new int[] {values.length},
                         values, label >= 0 ? (int) parsed[label] : null));
             }
+            progress.finish(lineNo);
         }
     }
 }

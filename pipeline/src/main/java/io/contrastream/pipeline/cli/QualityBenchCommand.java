@@ -74,13 +74,21 @@ public final class QualityBenchCommand implements Callable<Integer> {
                  OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
                          config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
                 String name = data.trainImages.getFileName().toString();
+                Progress sent = new Progress("stream", n);
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));
                     if (i % 1000 == 0) reader.poll(Duration.ZERO);
+                    sent.update(i + 1);
                 }
+                sent.finish(n);
                 out.close();
                 long deadline = System.currentTimeMillis() + 3_600_000L;
-                while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) reader.poll(Duration.ofMillis(500));
+                Progress embedded = new Progress("embedded", n);
+                while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) {
+                    reader.poll(Duration.ofMillis(500));
+                    embedded.update(reader.embeddedIds().size());
+                }
+                embedded.finish(reader.embeddedIds().size());
                 // The learner publishes within --snapshot-interval-ms of its last step, and replays for a while after
                 // the last batch: the encoder is final once no newer snapshot came for longer than that interval.
                 long quiet = config.get(JobParams.SNAPSHOT_INTERVAL_MS) + 3_000;
