@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The schemas evolve compatibly: a consumer built on the previous schema files (kept under test resources) reads
+ * The schemas evolve compatibly: a consumer built on the previous schema files (shipped in the schemas jar under io/contrastream/schema/previous/) reads
  * records the job writes now, and the job reads records written with the previous schemas.
  */
 class SchemaEvolutionTest {
@@ -75,7 +75,7 @@ class SchemaEvolutionTest {
     }
 
     private static Schema previous(String file) throws Exception {
-        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/previous/" + file)) {
+        try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/io/contrastream/schema/previous/" + file)) {
             return new Schema.Parser().parse(in);
         }
     }

@@ -3,8 +3,8 @@ package io.contrastream.model.augment;
 import java.util.SplittableRandom;
 
 /**
- * Augments a multichannel sensor window of shape [C,T] with a random time crop resized back to T under a smooth time
- * warp, per-channel amplitude scaling, Gaussian jitter, dropping one channel and masking one time segment: the
+ * Augments a multichannel sensor window of shape [C,T] with a random time crop resized back to T under a
+ * piecewise-linear time warp, per-channel amplitude scaling, Gaussian jitter, dropping one channel and masking one time segment: the
  * time-series augmentations of Um et al. 2017 and TS-TCC (Eldele et al. 2021).
  */
 public final class SequenceAugmenter implements Augmenter {

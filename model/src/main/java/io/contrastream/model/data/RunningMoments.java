@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 public final class RunningMoments {
 
     private static final int MAGIC = 0x4D4F4D31;   // "MOM1"
-    /** Relative floor of a std, so a constant feature is centred but not blown up. */
+    /** Below this std (relative to the mean's size) a feature counts as constant so far: centred, not scaled. */
     private static final double MIN_STD = 1e-6;
 
     private final int width;
@@ -61,7 +61,9 @@ public final class RunningMoments {
         for (int j = 0; j < width; j++) {
             mu[j] = (float) mean[j];
             double s = Math.sqrt(m2[j] / count);
-            sd[j] = (float) Math.max(s, MIN_STD * Math.max(1, Math.abs(mean[j])));
+            // As scikit-learn's StandardScaler: a constant feature keeps scale 1, so a later change in it is not
+            // amplified a million-fold in the served vectors.
+            sd[j] = s < MIN_STD * Math.max(1, Math.abs(mean[j])) ? 1f : (float) s;
         }
         return new Standardization(mu, sd);
     }

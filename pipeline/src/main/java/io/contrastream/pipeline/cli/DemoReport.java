@@ -86,7 +86,7 @@ final class DemoReport {
             else { queries[i - BANK] = e.values(); queryLabels[i - BANK] = e.label(); }
         }
         FrozenEncoder trained = s.frozen();
-        FrozenEncoder random = FrozenEncoder.random(s.config());
+        FrozenEncoder random = FrozenEncoder.random(s.config(), s.input());
         double raw = knn20(bank, bankLabels, queries, queryLabels);
         double rnd = knn20(random.embed(bank), bankLabels, random.embed(queries), queryLabels);
         double trn = knn20(trained.embed(bank), bankLabels, trained.embed(queries), queryLabels);

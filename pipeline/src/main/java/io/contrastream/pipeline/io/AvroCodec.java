@@ -27,6 +27,21 @@ public final class AvroCodec {
         System.getProperties().putIfAbsent("org.apache.avro.limits.collectionItems.maxLength", Long.toString(MAX_COLLECTION_ITEMS));
         System.getProperties().putIfAbsent("org.apache.avro.limits.bytes.maxLength", Long.toString(64L << 20));
         System.getProperties().putIfAbsent("org.apache.avro.limits.string.maxLength", Long.toString(16L << 20));
+        // Records already on the topics were written with earlier schemas: their fingerprints must resolve too.
+        for (String file : new String[] {"Embedding.avsc"}) io.contrastream.schema.Embedding.getDecoder().addSchema(previous(file));
+        for (String file : new String[] {"EncoderSnapshot.avsc", "EncoderSnapshot-v2.avsc"}) {
+            io.contrastream.schema.EncoderSnapshot.getDecoder().addSchema(previous(file));
+        }
+    }
+
+    /** A schema of an earlier release, shipped in the schemas jar. */
+    private static Schema previous(String file) {
+        try (var in = AvroCodec.class.getResourceAsStream("/io/contrastream/schema/previous/" + file)) {
+            if (in == null) throw new IllegalStateException("the schemas jar lacks previous/" + file);
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static final Map<Schema, BinaryMessageEncoder<SpecificRecord>> ENCODERS = new ConcurrentHashMap<>();

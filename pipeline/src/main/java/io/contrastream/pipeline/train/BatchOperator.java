@@ -24,6 +24,7 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
     private final int batchSize;
     private final long timeoutMs;
     private transient List<ViewPair> buffer;
+    private transient long newestSourceMs = -1;   // the newest Kafka record time in the batch being formed
     private transient long oldestArrival;
     private transient ListState<ViewPair> pending;
 
@@ -51,6 +52,7 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
     @Override
     public void processElement(StreamRecord<ViewPair> element) {
         buffer.add(element.getValue());
+        if (element.hasTimestamp()) newestSourceMs = Math.max(newestSourceMs, element.getTimestamp());
         if (buffer.size() == 1) startClock();
         if (buffer.size() >= batchSize) flush();
     }
@@ -93,6 +95,7 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
         }
         buffer.clear();
         output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second, raw)
-                .formedAt(getProcessingTimeService().getCurrentProcessingTime())));
+                .formedAt(getProcessingTimeService().getCurrentProcessingTime()).sourcedAt(newestSourceMs)));
+        newestSourceMs = -1;
     }
 }

@@ -4,29 +4,37 @@ package io.contrastream.pipeline.train;
  * When the learner may spend a replay step: only while it has caught up with the stream, and at most {@code ratio}
  * replay steps per stream step, so that a slow stream's idle time buys more steps and a fast stream is never slowed.
  *
- * <p>"Caught up" is read from the stream batches themselves: a batch that waited in the network buffers longer than
- * a replay step could have held it up ({@link #tolerance}) means the stream is faster than the learner; replay then
- * pauses until a batch arrives fresh again. The credit cap keeps an idle stream from being replayed without end (and
- * from publishing new versions without new data).
+ * <p>"Caught up" is read from the stream batches themselves, two ways: a batch that waited for the learner longer than
+ * a few steps ({@link #tolerance}), or whose newest sample was written to Kafka longer ago than {@link #LAG_MS} plus
+ * that, means the stream is ahead of the learner (a backlog in the buffers, or on the topic); replay then pauses until
+ * a batch arrives fresh again. The credit cap keeps an idle stream from being replayed without end (and from
+ * publishing new versions without new data).
  */
 final class IdleReplay {
 
     private static final long MIN_TOLERANCE_MS = 250;
+    /** Source lag still counted as caught up: batching (--batch-timeout-ms) and the pipeline's own latency. */
+    static final long LAG_MS = 5_000;
 
     private final double ratio;
     private double credits;
     private boolean backlogged;
-    private double stepMs = 0;   // EWMA of a replay step's duration
+    private double stepMs = 0;   // EWMA of a learner step's duration, stream or replay
 
     IdleReplay(double ratio) {
         if (!(ratio >= 0)) throw new IllegalArgumentException("replay ratio must be >= 0, got " + ratio);
         this.ratio = ratio;
     }
 
-    /** A stream batch was trained on; {@code waitedMs} since it was formed (negative: unknown). */
-    void onStreamStep(long waitedMs) {
-        backlogged = waitedMs > tolerance();
-        credits = backlogged ? 0 : Math.min(ratio, credits + ratio);
+    /**
+     * A stream batch was trained on in {@code nanos}; it had waited {@code waitedMs} since it was formed and its newest
+     * sample {@code lagMs} since it was written (negative: unknown).
+     */
+    void onStreamStep(long waitedMs, long lagMs, long nanos) {
+        observe(nanos);
+        backlogged = waitedMs > tolerance() || lagMs > LAG_MS + tolerance();
+        // Fractions add up: a ratio of 0.5 replays once every second stream step.
+        credits = backlogged ? 0 : Math.min(Math.max(1, Math.ceil(ratio)), credits + ratio);
     }
 
     /** Whether a replay step may run now. */
@@ -37,11 +45,23 @@ final class IdleReplay {
     /** A replay step of {@code nanos} ran. */
     void charge(long nanos) {
         credits--;
+        observe(nanos);
+    }
+
+    private void observe(long nanos) {
         double ms = nanos / 1e6;
         stepMs = stepMs == 0 ? ms : 0.8 * stepMs + 0.2 * ms;
     }
 
-    /** How long a batch may wait before it means a backlog: a fresh batch can wait for at most one replay step. */
+    /** A step's duration (EWMA), ns: what a replay step may hold a stream batch up by. */
+    long stepNanos() {
+        return (long) (stepMs * 1e6);
+    }
+
+    /**
+     * How long a batch may wait before it means a backlog: a fresh batch waits for at most the replay step running
+     * when it came; three steps leave room for the steps' spread.
+     */
     long tolerance() {
         return Math.max(MIN_TOLERANCE_MS, (long) (3 * stepMs));
     }

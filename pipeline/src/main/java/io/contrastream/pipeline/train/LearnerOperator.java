@@ -183,12 +183,20 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         if (replay.ratio() > 0) for (byte[] r : replayState.get()) replayBuffer.restore(r);
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.idle() ? 0 : replay.ratio(), replayBuffer, augmenter, replay.seed());
-        idle = replay.idle() ? new IdleReplay(replay.ratio()) : null;
+        idle = replay.idle() && replay.ratio() > 0 ? new IdleReplay(replay.ratio()) : null;
         momentsState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("input-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        if (standardize) {
+        Iterator<byte[]> moments = momentsState.get().iterator();
+        boolean restoredLearner = learnerState.get().iterator().hasNext();
+        // The restored encoder was trained behind whatever transform its state says: keep that, whatever the option.
+        boolean on = restoredLearner ? moments.hasNext() : standardize;
+        if (restoredLearner && on != standardize) {
+            LOG.warn("--standardize: the restored encoder was trained {} input standardisation; keeping it so (start with "
+                    + "--fresh to change it)", on ? "with" : "without");
+        }
+        if (on) {
             trainer.standardizing();
-            for (byte[] m : momentsState.get()) trainer.moments().restore(m);   // none in a state from before, or from off
+            if (moments.hasNext()) trainer.moments().restore(moments.next());
         }
         Iterator<byte[]> saved = learnerState.get().iterator();
         boolean restored = saved.hasNext();
@@ -264,7 +272,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     @Override
     public void processElement(StreamRecord<PairBatch> element) {
         PairBatch b = element.getValue();
-        if (!budget.admit(getProcessingTimeService().getCurrentProcessingTime())) {
+        long arrived = getProcessingTimeService().getCurrentProcessingTime();
+        if (!budget.admit(arrived)) {
             shed.inc(b.size);   // the samples are still embedded; only this learner skips them
             return;
         }
@@ -272,14 +281,15 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         long start = System.nanoTime();
         long[] ids = SampleIds.of(b.ids, b.size);
         trainer.onBatch(b.first, b.second, b.raw, ids, b.size, this::afterStep);
-        budget.charge(System.nanoTime() - start);
+        long spent = System.nanoTime() - start;
+        budget.charge(spent);
         samples.markEvent(b.size);
         if (idle != null && b.raw != null) {
             replayBuffer.add(b.raw, ids, b.size);
             replayBatch = Math.max(replayBatch, b.size);
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            idle.onStreamStep(b.formedMs < 0 ? -1 : now - b.formedMs);
-            scheduleReplay(now);
+            // Measured at arrival: the batch's own step is not a wait.
+            idle.onStreamStep(b.formedMs < 0 ? -1 : arrived - b.formedMs, b.sourceMs < 0 ? -1 : arrived - b.sourceMs, spent);
+            scheduleReplay(getProcessingTimeService().getCurrentProcessingTime());
         }
     }
 
@@ -293,8 +303,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         getProcessingTimeService().registerTimer(at, t -> {
             replayScheduled = false;
             if (!idle.wanted()) return;
-            if (!budget.admit(t)) {
-                scheduleReplay(t + 50);   // over --train-max-busy: look again when the budget has refilled a little
+            // Over --train-max-busy, or so near it that the next stream batch would be shed: look again later.
+            if (!budget.admit(t, 2 * idle.stepNanos())) {
+                scheduleReplay(t + 50);
                 return;
             }
             long start = System.nanoTime();

@@ -10,6 +10,8 @@ public class PairBatch {
     public float[] raw;
     /** Processing time (ms) when the batch was formed; -1: unknown. How long it waited tells the learner of a backlog. */
     public long formedMs = -1;
+    /** The newest source (Kafka record) time of its samples, ms; -1: unknown. Far behind the clock: a backlog. */
+    public long sourceMs = -1;
 
     public PairBatch() {}
 
@@ -23,6 +25,11 @@ public class PairBatch {
 
     public PairBatch formedAt(long ms) {
         this.formedMs = ms;
+        return this;
+    }
+
+    public PairBatch sourcedAt(long ms) {
+        this.sourceMs = ms;
         return this;
     }
 }

@@ -21,10 +21,15 @@ final class TrainingBudget {
 
     /** Whether a batch arriving at {@code nowMs} (processing time) may be trained on. */
     boolean admit(long nowMs) {
+        return admit(nowMs, 0);
+    }
+
+    /** Whether a step may start at {@code nowMs} and still leave {@code reserveNs} of budget (for the stream's next batch). */
+    boolean admit(long nowMs, long reserveNs) {
         if (maxBusy >= 1) return true;
         tokensNs = Math.min(maxBusy * BURST_MS * 1e6, tokensNs + maxBusy * Math.max(0, nowMs - lastMs) * 1e6);
         lastMs = Math.max(lastMs, nowMs);
-        return tokensNs >= 0;
+        return tokensNs >= reserveNs;
     }
 
     /** Charges the training time of an admitted batch. */

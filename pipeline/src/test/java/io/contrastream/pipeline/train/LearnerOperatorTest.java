@@ -213,4 +213,38 @@ class LearnerOperatorTest {
             assertArrayEquals(model.input().std(), Snapshots.fromAvro(uninterrupted).input().std());
         }
     }
+
+    @Test
+    void aStreamWhoseSamplesWereWrittenLongAgoIsABacklogToo() throws Exception {
+        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
+            h.setProcessingTime(100_000);
+            h.open();
+            h.processElement(batch(0).formedAt(100_000).sourcedAt(10_000), 0);   // formed now, from a topic 90 s behind
+            h.setProcessingTime(100_001);
+            assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "catching up with the topic: no replay");
+            h.processElement(batch(1).formedAt(100_001).sourcedAt(99_000), 0);
+            h.setProcessingTime(100_002);
+            assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "caught up: replay");
+        }
+    }
+
+    @Test
+    void aStateFromBeforeStandardisationKeepsItsEncodersInputsAsTheyWere() throws Exception {
+        OperatorSubtaskState state;
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()))) {
+            h.open();
+            h.processElement(batch(0), 0);
+            state = h.snapshot(1, 1);
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+            h.initializeState(state);
+            h.open();
+            h.processElement(batch(1), 0);
+            h.endInput();
+            assertEquals(null, h.extractOutputValues().get(0).getInputStandardization(), "the restored encoder never saw z-scores");
+        }
+    }
 }
