@@ -53,6 +53,16 @@ public final class RunningMoments {
 
     public long count() { return count; }
 
+    /** Starts from a transform measured before, as if from {@code count} samples with those moments (a warm start). */
+    public void seed(Standardization z, long count) {
+        if (z.mean().length != width) throw new IllegalArgumentException("a transform of " + z.mean().length + " features for " + width);
+        this.count = count;
+        for (int j = 0; j < width; j++) {
+            mean[j] = z.mean()[j];
+            m2[j] = (double) z.std()[j] * z.std()[j] * count;
+        }
+    }
+
     /** The z-score of what has been seen (population variance); null before any sample. */
     public Standardization current() {
         if (count == 0) return null;

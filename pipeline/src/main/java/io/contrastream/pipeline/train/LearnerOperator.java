@@ -219,6 +219,14 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             return;
         }
         Snapshot from = Snapshots.fromAvro(newest);
+        if ((from.input() != null) != (trainer.moments() != null)) {
+            LOG.info("no checkpoint: random encoder in a new space {}; versions continue after v{} (its encoder was trained {} "
+                    + "input standardisation, this job {})", space.spaceId(), version, from.input() != null ? "with" : "without",
+                    trainer.moments() != null ? "standardises" : "does not");
+            return;
+        }
+        // Its transform, as if measured on one reservoir's worth of samples: the stream's own moments take over.
+        if (from.input() != null) trainer.moments().seed(from.input(), replay.capacity());
         learner.warmStart(from.weights());
         space.continueFrom(new ServingSpace.Served(from, Snapshots.alignment(newest), newest.getSpaceId()), compatibility);
         lastServed = newest;
