@@ -15,6 +15,8 @@ final class IdleReplay {
     private static final long MIN_TOLERANCE_MS = 250;
     /** Source lag still counted as caught up: batching (--batch-timeout-ms) and the pipeline's own latency. */
     static final long LAG_MS = 5_000;
+    /** Stream steps' worth of unspent credits kept: bounds the replay after a stream stops to CARRY_STEPS × ratio. */
+    static final int CARRY_STEPS = 64;
 
     private final double ratio;
     private double credits;
@@ -33,8 +35,9 @@ final class IdleReplay {
     void onStreamStep(long waitedMs, long lagMs, long nanos) {
         observe(nanos);
         backlogged = waitedMs > tolerance() || lagMs > LAG_MS + tolerance();
-        // Fractions add up: a ratio of 0.5 replays once every second stream step.
-        credits = backlogged ? 0 : Math.min(Math.max(1, Math.ceil(ratio)), credits + ratio);
+        // Fractions add up (a ratio of 0.5 replays once every second stream step), and so do credits a learner slower
+        // than ratio replays per stream batch could not spend yet: it spends them when the stream pauses or ends.
+        credits = backlogged ? 0 : Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, credits + ratio);
     }
 
     /** Whether a replay step may run now. */
