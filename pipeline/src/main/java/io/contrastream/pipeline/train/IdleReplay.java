@@ -15,12 +15,15 @@ final class IdleReplay {
     private static final long MIN_TOLERANCE_MS = 250;
     /** Source lag still counted as caught up: batching (--batch-timeout-ms) and the pipeline's own latency. */
     static final long LAG_MS = 5_000;
+    /** A learner behind its stream that has had no stream batch for this long has read the backlog. */
+    static final long IDLE_MS = 1_000;
     /** Stream steps' worth of unspent credits kept: bounds the replay after a stream stops to CARRY_STEPS × ratio. */
     static final int CARRY_STEPS = 64;
 
     private final double ratio;
     private double credits;
     private boolean backlogged;
+    private long lastStreamMs;
     private double stepMs = 0;   // EWMA of a learner step's duration, stream or replay
 
     IdleReplay(double ratio) {
@@ -32,17 +35,26 @@ final class IdleReplay {
      * A stream batch was trained on in {@code nanos}; it had waited {@code waitedMs} since it was formed and its newest
      * sample {@code lagMs} since it was written (negative: unknown).
      */
-    void onStreamStep(long waitedMs, long lagMs, long nanos) {
+    void onStreamStep(long nowMs, long waitedMs, long lagMs, long nanos) {
         observe(nanos);
+        lastStreamMs = nowMs;
         backlogged = waitedMs > tolerance() || lagMs > LAG_MS + tolerance();
         // Fractions add up (a ratio of 0.5 replays once every second stream step), and so do credits a learner slower
         // than ratio replays per stream batch could not spend yet: it spends them when the stream pauses or ends.
-        credits = backlogged ? 0 : Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, credits + ratio);
+        credits = Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, credits + ratio);
     }
 
-    /** Whether a replay step may run now. */
-    boolean wanted() {
-        return !backlogged && credits >= 1;
+    /**
+     * Whether a replay step may run at {@code nowMs}: credits left, and caught up with the stream, or behind it but with
+     * no stream batch for {@link #idleAfter} (whatever was behind has been read).
+     */
+    boolean wanted(long nowMs) {
+        return credits >= 1 && (!backlogged || nowMs >= idleAt());
+    }
+
+    /** When a backlogged learner that has seen no stream batch since counts as idle. */
+    long idleAt() {
+        return lastStreamMs + Math.max(IDLE_MS, 3 * tolerance());
     }
 
     /** A replay step of {@code nanos} ran. */

@@ -110,6 +110,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient IdleReplay idle;
     private transient ListState<byte[]> momentsState;
     private transient boolean replayScheduled;
+    private transient long replayAt;
+    private transient long replayGeneration;
     private transient int replayBatch;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
@@ -296,8 +298,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             replayBuffer.add(b.raw, ids, b.size);
             replayBatch = Math.max(replayBatch, b.size);
             // Measured at arrival: the batch's own step is not a wait.
-            idle.onStreamStep(b.formedMs < 0 ? -1 : arrived - b.formedMs, b.sourceMs < 0 ? -1 : arrived - b.sourceMs, spent);
-            scheduleReplay(getProcessingTimeService().getCurrentProcessingTime());
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            idle.onStreamStep(now, b.formedMs < 0 ? -1 : arrived - b.formedMs, b.sourceMs < 0 ? -1 : arrived - b.sourceMs, spent);
+            scheduleReplay(now);
         }
     }
 
@@ -306,11 +309,21 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
      * taken first; each step queues the next while {@link IdleReplay} and the time budget allow.
      */
     private void scheduleReplay(long at) {
-        if (replayScheduled || !idle.wanted()) return;
+        if (!idle.wanted(at)) {
+            if (!idle.wanted(Long.MAX_VALUE)) return;   // no credits: nothing to do until the next stream batch
+            at = idle.idleAt();                           // behind the stream: look again once it has gone quiet
+        }
+        if (replayScheduled && at >= replayAt) return;   // an earlier look is already queued
         replayScheduled = true;
+        replayAt = at;
+        long generation = ++replayGeneration;            // a later look queued before this one is void
         getProcessingTimeService().registerTimer(at, t -> {
+            if (generation != replayGeneration) return;
             replayScheduled = false;
-            if (!idle.wanted()) return;
+            if (!idle.wanted(t)) {
+                scheduleReplay(t);
+                return;
+            }
             // Over --train-max-busy, or so near it that the next stream batch would be shed: look again later.
             if (!budget.admit(t, 2 * idle.stepNanos())) {
                 scheduleReplay(t + 50);

@@ -181,7 +181,16 @@ class LearnerOperatorTest {
             assertEquals(2, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "no replay while behind");
             h.processElement(batch(2).formedAt(10_001), 0);   // caught up
             h.setProcessingTime(10_002);
-            assertEquals(7, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "replay resumes once caught up");
+            assertEquals(3 + 12, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "caught up: the credits kept while behind too");
+        }
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
+            h.setProcessingTime(10_000);
+            h.open();
+            h.processElement(batch(0).formedAt(1_000), 0);   // behind, and then the stream goes quiet
+            h.setProcessingTime(10_500);
+            assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "still behind: a batch may come any moment");
+            h.setProcessingTime(12_000);
+            assertEquals(5, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "no batch for a second: the backlog was read");
         }
     }
 
@@ -225,7 +234,7 @@ class LearnerOperatorTest {
             assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "catching up with the topic: no replay");
             h.processElement(batch(1).formedAt(100_001).sourcedAt(99_000), 0);
             h.setProcessingTime(100_002);
-            assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "caught up: replay");
+            assertEquals(10, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "caught up: the credits of both stream steps");
         }
     }
 
