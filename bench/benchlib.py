@@ -3,7 +3,9 @@ block of BENCHMARKS.md."""
 import json
 import os
 import re
+import shlex
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -16,6 +18,18 @@ def java_json(main_class, args, heap="-Xmx6g"):
     cmd = ["java", heap, "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
            "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, main_class, *argv]
     out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
+    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+
+
+def cli_json(args, what=None):
+    """Runs `bin/contrastream ARGS...`, echoing the command on stderr, and returns the last JSON line it printed; exits
+    with the command's stderr tail when it fails."""
+    cmd = [os.path.join(ROOT, "bin/contrastream"), *args]
+    print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-4000:])
+        raise SystemExit(f"{what or args[0]} failed ({out.returncode})")
     return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
 
 

@@ -3,26 +3,17 @@
 import datetime
 import json
 import os
-import shlex
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, replace_block  # noqa: E402
+from benchlib import ROOT, cli_json, replace_block  # noqa: E402
 
 LIMIT = os.environ.get("BENCH_LIMIT", "30000")
 LATENCY_SECONDS = os.environ.get("BENCH_LATENCY_SECONDS", "90")
 
 
 def run(extra, latency):
-    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-feed", "--limit", LIMIT,
-           "--latency-seconds", LATENCY_SECONDS if latency else "0", *extra]
-    print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr, flush=True)
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr[-4000:])
-        raise SystemExit(f"bench-feed failed ({out.returncode})")
-    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+    return cli_json(["bench-feed", "--limit", LIMIT, "--latency-seconds", LATENCY_SECONDS if latency else "0", *extra])
 
 
 def compatibility(score):

@@ -1,8 +1,8 @@
 """Writes the three datasets of bench/generalise as IDX files, runs `contrastream bench-quality` on each with the job's
 defaults, and records bench/results/generalisation.json and the table in BENCHMARKS.md."""
-import datetime, gzip, json, math, os, random, shlex, struct, subprocess, sys
+import datetime, gzip, json, math, os, random, struct, sys
 
-from benchlib import ROOT, replace_block
+from benchlib import ROOT, cli_json, replace_block
 
 DATA = os.path.join(ROOT, ".data/generalise")
 SKLEARN = "/usr/lib/python3/dist-packages/sklearn/datasets/data"
@@ -75,18 +75,13 @@ def sensor(n=4000, channels=3, length=64, seed=42):
 
 def run(name):
     d = os.path.join(DATA, name)
-    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-quality", "--rate", "100",
-           "--train-images", f"{d}/train-x.idx", "--train-labels", f"{d}/train-y.idx",
-           "--test-images", f"{d}/test-x.idx", "--test-labels", f"{d}/test-y.idx",
-           "--work-dir", os.path.join(ROOT, ".data/bench-generalise-" + name)]
+    args = ["bench-quality", "--rate", "100",
+            "--train-images", f"{d}/train-x.idx", "--train-labels", f"{d}/train-y.idx",
+            "--test-images", f"{d}/test-x.idx", "--test-labels", f"{d}/test-y.idx",
+            "--work-dir", os.path.join(ROOT, ".data/bench-generalise-" + name)]
     if name == "sensor":
-        cmd += ["--item-shape", "3,64"]   # how to read the rank-3 file's items (else [1,H,W] images), not a model option
-    print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr, flush=True)
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr[-4000:])
-        raise SystemExit(f"bench-quality failed on {name} ({out.returncode})")
-    return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])
+        args += ["--item-shape", "3,64"]   # how to read the rank-3 file's items (else [1,H,W] images), not a model option
+    return cli_json(args, f"bench-quality on {name}")
 
 
 def scores(s):

@@ -3,11 +3,11 @@ import datetime
 import json
 import os
 import re
-import shlex
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, cli_json  # noqa: E402
+
 RATE = os.environ.get("BENCH_RATE", "100")
 REPLAY = os.environ.get("BENCH_REPLAY", "16")   # at most this many replay steps per stream step (idle mode)
 LIMIT = os.environ.get("BENCH_LIMIT")
@@ -20,15 +20,8 @@ KEYS = ("knn200", "knn20", "linear_probe")
 
 
 def run(replay):
-    cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-quality", *ARGS, "--replay-ratio", str(replay),
-           "--work-dir", os.path.join(ROOT, ".data/bench-quality-replay-" + str(replay))]
-    print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr, flush=True)
-    out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr[-4000:])
-        raise SystemExit(f"bench-quality failed ({out.returncode})")
-    line = [l for l in out.stdout.splitlines() if l.startswith("{")][-1]
-    return json.loads(line)
+    return cli_json(["bench-quality", *ARGS, "--replay-ratio", str(replay),
+                     "--work-dir", os.path.join(ROOT, ".data/bench-quality-replay-" + str(replay))])
 
 
 def main():
