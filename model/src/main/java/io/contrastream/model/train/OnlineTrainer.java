@@ -62,15 +62,27 @@ public final class OnlineTrainer {
             int d = learner.encoderConfig().inputSize();
             first = new float[n * d];
             second = new float[n * d];
-            views(moments.current().apply(raw, n), n, new SplittableRandom(seed ^ 0x57A4DL ^ (learner.step() * 0x9E3779B97F4A7C15L)), first, second);
+            views(moments.current().apply(raw, n), n, stepRng(0x57A4DL), first, second);
         }
         onStep.accept(learner.step(first, second, ids, n));
         if (ratio == 0 || raw == null) return;
         replay.add(raw, ids, n);
-        // Seeded by the step, so a learner restored from a checkpoint replays what the original would have.
-        SplittableRandom rng = new SplittableRandom(seed ^ (learner.step() * 0x9E3779B97F4A7C15L));
+        SplittableRandom rng = stepRng(0);
         int extra = (int) ratio + (rng.nextDouble() < ratio - Math.floor(ratio) ? 1 : 0);
         for (int i = 0; i < extra; i++) onStep.accept(replayStep(n, rng));
+    }
+
+    /** One replay step of n, its draws seeded by the learner's step ({@link #stepRng}). */
+    public StepStats replayStep(int n) {
+        return replayStep(n, stepRng(0));
+    }
+
+    /**
+     * Seeded by the learner's step (and {@code salt}, per use), so a learner restored from a checkpoint draws what the
+     * original would have.
+     */
+    private SplittableRandom stepRng(long salt) {
+        return new SplittableRandom(seed ^ salt ^ (learner.step() * 0x9E3779B97F4A7C15L));
     }
 
     /** One step on a batch of n drawn from the replay reservoir (which must not be empty), with fresh views. */

@@ -109,8 +109,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient ListState<EncoderSnapshot> servedState;
     private transient IdleReplay idle;
     private transient ListState<byte[]> momentsState;
-    private transient boolean replayScheduled;
-    private transient long replayAt;
+    private transient long replayAt;   // when the queued replay look fires; Long.MAX_VALUE: none queued
     private transient long replayGeneration;
     private transient int replayBatch;
 
@@ -186,13 +185,15 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.idle() ? 0 : replay.ratio(), replayBuffer, augmenter, replay.seed());
         idle = replay.idle() && replay.ratio() > 0 ? new IdleReplay(replay.ratio()) : null;
+        replayAt = Long.MAX_VALUE;   // transient: set here, not by an initialiser the deployed (deserialised) copy skips
         momentsState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("input-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        Iterator<byte[]> saved = learnerState.get().iterator();
+        boolean restored = saved.hasNext();
         Iterator<byte[]> moments = momentsState.get().iterator();
-        boolean restoredLearner = learnerState.get().iterator().hasNext();
         // The restored encoder was trained behind whatever transform its state says: keep that, whatever the option.
-        boolean on = restoredLearner ? moments.hasNext() : standardize;
-        if (restoredLearner && on != standardize) {
+        boolean on = restored ? moments.hasNext() : standardize;
+        if (restored && on != standardize) {
             LOG.warn("--standardize: the restored encoder was trained {} input standardisation; keeping it so (start with "
                     + "--fresh to change it)", on ? "with" : "without");
         }
@@ -200,8 +201,6 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             trainer.standardizing();
             if (moments.hasNext()) trainer.moments().restore(moments.next());
         }
-        Iterator<byte[]> saved = learnerState.get().iterator();
-        boolean restored = saved.hasNext();
         if (restored) {
             LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
             Iterator<Long> v = versionState.get().iterator();
@@ -313,13 +312,12 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             if (!idle.wanted(Long.MAX_VALUE)) return;   // no credits: nothing to do until the next stream batch
             at = idle.idleAt();                           // behind the stream: look again once it has gone quiet
         }
-        if (replayScheduled && at >= replayAt) return;   // an earlier look is already queued
-        replayScheduled = true;
+        if (at >= replayAt) return;                      // an earlier look is already queued
         replayAt = at;
         long generation = ++replayGeneration;            // a later look queued before this one is void
         getProcessingTimeService().registerTimer(at, t -> {
             if (generation != replayGeneration) return;
-            replayScheduled = false;
+            replayAt = Long.MAX_VALUE;
             if (!idle.wanted(t)) {
                 scheduleReplay(t);
                 return;
@@ -330,8 +328,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
                 return;
             }
             long start = System.nanoTime();
-            var rng = new java.util.SplittableRandom(replay.seed() ^ (learner.step() * 0x9E3779B97F4A7C15L));
-            afterStep(trainer.replayStep(replayBatch, rng));
+            afterStep(trainer.replayStep(replayBatch));
             long spent = System.nanoTime() - start;
             budget.charge(spent);
             idle.charge(spent);
