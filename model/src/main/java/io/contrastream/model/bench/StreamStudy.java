@@ -43,7 +43,7 @@ public final class StreamStudy {
             Map.entry("test", "t10k-images-idx3-ubyte.gz"), Map.entry("testlabels", "t10k-labels-idx1-ubyte.gz"),
             Map.entry("shape", ""), Map.entry("standardize", "false"), Map.entry("crop", "0.5"), Map.entry("flip", "0.5"),
             Map.entry("tcrop", "0.8"), Map.entry("warp", "0.25"),
-            Map.entry("random", "false"));
+            Map.entry("random", "false"), Map.entry("compat", "0"), Map.entry("every", "20"), Map.entry("firstserve", "40"));
 
     private StreamStudy() {}
 
@@ -79,6 +79,12 @@ public final class StreamStudy {
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
         if (Boolean.parseBoolean(a.get("standardize"))) trainer.standardizing();
+        // The feed's compatibility term as the job runs it: anchored on the version served at step firstserve, and
+        // re-anchored on every version published after it (every N steps).
+        io.contrastream.model.train.Compatibility compat = new io.contrastream.model.train.Compatibility(Double.parseDouble(a.get("compat")));
+        trainer.learner().compatibility(compat);
+        int every = Integer.parseInt(a.get("every"));
+        int firstServe = Integer.parseInt(a.get("firstserve"));
 
         int batch = Integer.parseInt(a.get("batch"));
         int n = Math.min(Integer.parseInt(a.get("limit")), train.count());
@@ -94,6 +100,14 @@ public final class StreamStudy {
         long busy = 0;
         long start = System.nanoTime();
         double[] lastLoss = {Double.NaN};
+        java.util.function.Consumer<io.contrastream.model.train.StepStats> onStep = st -> {
+            lastLoss[0] = st.loss();
+            long step = trainer.learner().step();
+            if (compat.weight() > 0 && step >= firstServe && (step - firstServe) % every == 0) {
+                var served = trainer.snapshot(step);
+                compat.anchor(served.config(), served.weights(), step);
+            }
+        };
         for (int from = 0; from + batch <= n; from += batch) {   // a trailing partial batch is left out, as a timeout would
             long due = start + (long) ((from + batch) / rate * 1e9);   // rate 0: due at once, the unpaced study
             while (rate > 0 && System.nanoTime() < due) {
@@ -102,7 +116,7 @@ public final class StreamStudy {
                     continue;
                 }
                 long t = System.nanoTime();
-                lastLoss[0] = trainer.replayStep(batch, idleRng).loss();
+                onStep.accept(trainer.replayStep(batch, idleRng));
                 busy += System.nanoTime() - t;
                 replaySteps++;
             }
@@ -115,7 +129,7 @@ public final class StreamStudy {
                 System.arraycopy(x, 0, raw, i * d, d);
                 ids[i] = SampleIds.of("train:" + (from + i));
             }
-            trainer.onBatch(first, second, raw, ids, batch, s -> lastLoss[0] = s.loss());
+            trainer.onBatch(first, second, raw, ids, batch, onStep);
             if (rate > 0 && replayRatio == 0) trainer.replay().add(raw, ids, batch);   // with a ratio, onBatch adds it
             busy += System.nanoTime() - t;
         }
