@@ -61,6 +61,8 @@ public final class LiveState {
 
     private final Object mapLock = new Object();
     private MapView map = MapView.EMPTY;
+    /** The previous map's components: the next refresh of the same version starts from them. */
+    private double[][] mapComponents;
     private long mapComputedAtMs;
 
     /** Folds in one drift report; a window read twice (at-least-once delivery) replaces itself. */
@@ -142,7 +144,8 @@ public final class LiveState {
                 }
             }
             // The PCA runs outside the state's lock, so the topic reader never waits for it.
-            Pca.Result pca = Pca.project(rows, 2, PCA_SEED);
+            Pca.Result pca = Pca.project(rows, 2, PCA_SEED, version == map.version() ? mapComponents : null);
+            mapComponents = pca.components();
             double[][] xy = new double[rows.length][2];
             for (int i = 0; i < rows.length; i++) {
                 xy[i][0] = pca.coords()[i].length > 0 ? pca.coords()[i][0] : 0;

@@ -117,6 +117,16 @@ class PcaTest {
     }
 
     @Test
+    void aWarmStartFromThePreviousComponentsGivesTheSameMap() {
+        float[][] rows = rotatedGaussian(800, 12, 6);
+        Pca.Result cold = Pca.project(rows, 2, 1);
+        Pca.Result warm = Pca.project(rows, 2, 1, cold.components());
+        for (int i = 0; i < rows.length; i++) assertArrayEquals(cold.coords()[i], warm.coords()[i], 1e-6);
+        Pca.Result misfit = Pca.project(rows, 2, 1, new double[2][5]);   // another width: ignored
+        for (int i = 0; i < rows.length; i++) assertArrayEquals(cold.coords()[i], misfit.coords()[i], 1e-6);
+    }
+
+    @Test
     void degenerateInputsGiveZerosNotNaNs() {
         Pca.Result none = Pca.project(new float[0][], 2, 1);
         assertEquals(0, none.coords().length);
