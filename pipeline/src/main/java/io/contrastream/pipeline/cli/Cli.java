@@ -22,7 +22,7 @@ public final class Cli implements Runnable {
         CommandLine cl = new CommandLine(new Cli());
         // The job's options are declared once, as Params, and added to the commands that run the job.
         JobOptions.addTo(cl.getSubcommands().get("run").getCommandSpec(), io.contrastream.pipeline.config.JobParams.ALL, java.util.Map.of());
-        JobOptions.addTo(cl.getSubcommands().get("demo").getCommandSpec(), DemoCommand.PARAMS, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("demo").getCommandSpec(), DemoCommand.PARAMS, DemoCommand.DEFAULTS);
         JobOptions.addTo(cl.getSubcommands().get("reembed").getCommandSpec(), ReembedCommand.PARAMS, java.util.Map.of());
         JobOptions.addTo(cl.getSubcommands().get("bench-feed").getCommandSpec(), FeedBenchCommand.PARAMS, java.util.Map.of());
         JobOptions.addTo(cl.getSubcommands().get("bench-quality").getCommandSpec(), QualityBenchCommand.PARAMS, java.util.Map.of());

@@ -10,6 +10,7 @@ import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.local.LocalKafka;
 import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.ui.LivePage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,9 @@ public final class DemoCommand implements Callable<Integer> {
                     JobParams.START_FROM, JobParams.INPUT_SHAPE, JobParams.GROUP_ID).contains(p))
             .toList();
 
+    /** The demo serves the live page by default, on any free port (it prints the address). */
+    static final Map<Param<?>, Object> DEFAULTS = Map.of(JobParams.UI_PORT, 0);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +66,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", description = "Give up after this many seconds (default: ${DEFAULT-VALUE})", defaultValue = "900")
     int timeoutSeconds;
 
+    @Option(names = "--page-hold-s", description = "Keep the live page up this many seconds after the summary, to look at the final charts (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    int pageHoldSeconds;
+
     @Override
     public Integer call() throws Exception {
         check(samples >= 1000 && samples <= 10_000_000, "--samples", samples, "an integer in [1000, 10000000]");
@@ -69,7 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
         check(rate >= 0 && Double.isFinite(rate), "--rate", rate, "a number >= 0");
         check(dim >= 4 && dim <= 4096, "--dim", dim, "an integer in [4, 4096]");
         check(classes >= 2 && classes <= 1000, "--classes", classes, "an integer in [2, 1000]");
-        JobConfig config = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.INPUT_SHAPE, new int[] {dim});
+        check(pageHoldSeconds >= 0, "--page-hold-s", pageHoldSeconds, "an integer >= 0");
+        JobConfig config = JobOptions.read(spec, PARAMS, DEFAULTS).with(JobParams.INPUT_SHAPE, new int[] {dim});
 
         deleteRecursively(workDir);
         System.out.println("Starting a Kafka broker (Apache Kafka, KRaft, child process) in " + workDir + " ...");
@@ -82,58 +90,80 @@ public final class DemoCommand implements Callable<Integer> {
                         Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
             }
             System.out.println("Broker up at " + kafka.bootstrapServers() + "; starting the Flink job on a local MiniCluster ...");
-
-            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
-            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
-            JobClient job = env.executeAsync("contrastream-demo");
-
-            SyntheticStream stream = new SyntheticStream(dim, classes, samples / 2, config.get(JobParams.SEED));
-            long t0 = System.currentTimeMillis();
-            AtomicLong sentValid = new AtomicLong();
-            AtomicLong sentBad = new AtomicLong();
-            AtomicReference<Throwable> producerError = new AtomicReference<>();
-            JobConfig finalConfig = config;
-            Thread producer = new Thread(() -> {
-                try (SampleProducer out = new SampleProducer(finalConfig.kafkaProperties(), finalConfig.get(JobParams.SAMPLES_TOPIC), rate)) {
-                    for (int i = 0; i < samples; i++) {
-                        SyntheticStream.Example e = stream.example(i);
-                        out.send(SampleProducer.sample(e.id(), t0 + i, new int[] {dim}, e.values(), e.label()));
-                        sentValid.incrementAndGet();
-                        if ((i + 1) % badEvery == 0) {
-                            out.sendBytes("bad-" + i, BadRecords.make((int) sentBad.get(), new int[] {dim}, finalConfig.get(JobParams.SEED)));
-                            sentBad.incrementAndGet();
-                        }
-                    }
-                } catch (Throwable t) {
-                    producerError.set(t);
-                }
-            }, "demo-producer");
-            producer.start();
-
-            DemoReport report = new DemoReport(config, stream, t0);
-            try (OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
-                    config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
-                long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-                long nextPrint = 0;
-                while (System.currentTimeMillis() < deadline) {
-                    reader.poll(Duration.ofMillis(500));
-                    if (producerError.get() != null) throw new IllegalStateException("producer failed", producerError.get());
-                    boolean done = !producer.isAlive() && reader.embeddedIds().size() >= sentValid.get()
-                            && reader.deadLetters() >= sentBad.get();
-                    if (System.currentTimeMillis() >= nextPrint || done) {
-                        report.progress(sentValid.get() + sentBad.get(), reader);
-                        nextPrint = System.currentTimeMillis() + 2000;
-                    }
-                    if (done) break;
-                    if (job.getJobStatus().get().isTerminalState()) {
-                        throw new IllegalStateException("the job stopped early: " + job.getJobStatus().get());
-                    }
-                }
-                // Let the last drift window and snapshot land before stopping the job.
-                for (int i = 0; i < 6; i++) reader.poll(Duration.ofMillis(500));
-                job.cancel().get();
-                return report.summary(sentValid.get(), sentBad.get(), reader) ? 0 : 1;
+            try (LivePage page = config.get(JobParams.UI_PORT) >= 0 ? LivePage.start(config) : null) {
+                if (page != null) System.out.println("Live page: " + page.url());
+                return stream(config, page);
             }
+        }
+    }
+
+    /** Runs the job, streams the generated data, prints progress and the summary; the exit code. */
+    private int stream(JobConfig config, LivePage page) throws Exception {
+        StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
+        ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
+        JobClient job = env.executeAsync("contrastream-demo");
+
+        SyntheticStream stream = new SyntheticStream(dim, classes, samples / 2, config.get(JobParams.SEED));
+        long t0 = System.currentTimeMillis();
+        AtomicLong sentValid = new AtomicLong();
+        AtomicLong sentBad = new AtomicLong();
+        AtomicReference<Throwable> producerError = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try (SampleProducer out = new SampleProducer(config.kafkaProperties(), config.get(JobParams.SAMPLES_TOPIC), rate)) {
+                for (int i = 0; i < samples; i++) {
+                    SyntheticStream.Example e = stream.example(i);
+                    out.send(SampleProducer.sample(e.id(), t0 + i, new int[] {dim}, e.values(), e.label()));
+                    sentValid.incrementAndGet();
+                    if ((i + 1) % badEvery == 0) {
+                        out.sendBytes("bad-" + i, BadRecords.make((int) sentBad.get(), new int[] {dim}, config.get(JobParams.SEED)));
+                        sentBad.incrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                producerError.set(t);
+            }
+        }, "demo-producer");
+        producer.start();
+
+        DemoReport report = new DemoReport(config, stream, t0);
+        try (OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
+                config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
+            long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+            long nextPrint = 0;
+            while (System.currentTimeMillis() < deadline) {
+                reader.poll(Duration.ofMillis(500));
+                if (producerError.get() != null) throw new IllegalStateException("producer failed", producerError.get());
+                boolean done = !producer.isAlive() && reader.embeddedIds().size() >= sentValid.get()
+                        && reader.deadLetters() >= sentBad.get();
+                if (System.currentTimeMillis() >= nextPrint || done) {
+                    report.progress(sentValid.get() + sentBad.get(), reader);
+                    nextPrint = System.currentTimeMillis() + 2000;
+                }
+                if (done) break;
+                if (job.getJobStatus().get().isTerminalState()) {
+                    throw new IllegalStateException("the job stopped early: " + job.getJobStatus().get());
+                }
+            }
+            // Let the last drift window and snapshot land before stopping the job.
+            for (int i = 0; i < 6; i++) reader.poll(Duration.ofMillis(500));
+            job.cancel().get();
+            int code = report.summary(sentValid.get(), sentBad.get(), reader) ? 0 : 1;
+            holdPage(page);
+            return code;
+        }
+    }
+
+    /**
+     * Keeps the page up for {@code --page-hold-s} after the summary. An interrupt ends the wait early and is consumed
+     * here on purpose: it means "stop holding", and the broker and page still need closing without one pending.
+     */
+    private void holdPage(LivePage page) {
+        if (page == null || pageHoldSeconds == 0) return;
+        System.out.printf("The live page stays up for %d s more at %s (Ctrl-C ends the demo)%n", pageHoldSeconds, page.url());
+        try {
+            Thread.sleep(pageHoldSeconds * 1000L);
+        } catch (InterruptedException e) {
+            System.out.println("Live page closed early.");
         }
     }
 

@@ -5,6 +5,7 @@ import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SnapshotTopic;
+import io.contrastream.pipeline.ui.LivePage;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,6 +55,13 @@ public final class RunCommand implements Callable<Integer> {
         if (fresh && restoreFrom != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--fresh: cannot be combined with --restore-from; expected one of them");
         }
+        try (LivePage page = config.get(JobParams.UI_PORT) >= 0 ? LivePage.start(config) : null) {
+            if (page != null) System.out.println("Live page: " + page.url());
+            return runJob(config);
+        }
+    }
+
+    private int runJob(JobConfig config) throws Exception {
         if (!Environments.isLocal()) {   // inside `flink run` / the REST API: Flink restores (-s), the job just builds
             StreamExecutionEnvironment env = Environments.create(config);
             ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config, newestSnapshot(config), !fresh);

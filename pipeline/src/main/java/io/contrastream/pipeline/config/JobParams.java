@@ -106,6 +106,9 @@ public final class JobParams {
     public static final Param<String> CHECKPOINT_DIR = stringParam("checkpoint-dir", "Checkpoint storage URI (a shared file system on a cluster); empty: <tmpdir>/contrastream-checkpoints", "", true);
     public static final Param<Long> CHECKPOINT_INTERVAL_MS = longParam("checkpoint-interval-ms", "Checkpoint interval (0 = off; exactly-once needs it). With exactly_once delivery a read_committed consumer sees a record when the checkpoint after it completes: this bounds the feed's latency (docs/feed.md)", 1_000, 0, 86_400_000);
 
+    // The live page
+    public static final Param<Integer> UI_PORT = intParam("ui-port", "Serve the live page (loss, kNN monitor, drift p-values and alarms, representation drift, dead letters, an embedding map; read from the output topics) from this process on this port of localhost: 0 = any free port (the address is printed), -1 = off", -1, -1, 65535);
+
     public static final List<Param<?>> ALL = List.of(
             BOOTSTRAP_SERVERS, SAMPLES_TOPIC, EMBEDDINGS_TOPIC, DRIFT_TOPIC, DEAD_LETTER_TOPIC, SNAPSHOT_TOPIC, GROUP_ID,
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
@@ -114,5 +117,5 @@ public final class JobParams {
             AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, SERVING_WARMUP_STEPS, ANCHOR_SAMPLES,
             EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
-            PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR);
+            PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, UI_PORT);
 }
