@@ -22,17 +22,23 @@ public final class LearnerBench {
 
     private LearnerBench() {}
 
-    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS}, {@code embed ENCODER BATCH THREADS SECONDS} or {@code gemm N SECONDS}. */
+    /**
+     * Arguments: {@code step ENCODER BATCH QUEUE SECONDS [THREADINGS ROUNDS]}, {@code embed ENCODER BATCH THREADS SECONDS}
+     * or {@code gemm N SECONDS}. THREADINGS (e.g. {@code openblas,split}) are {@link Blas.Threading}s measured in turn,
+     * ROUNDS times, on one warm learner: a ratio within one run.
+     */
     public static void main(String[] args) throws InterruptedException {
         Locale.setDefault(Locale.ROOT);
         if (args.length >= 1 && args[0].equals("gemm")) {
             gemm(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
         } else if (args.length == 5 && args[0].equals("embed")) {
             embed(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
-        } else if (args.length == 5 && args[0].equals("step")) {
-            step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        } else if ((args.length == 5 || args.length == 7) && args[0].equals("step")) {
+            String[] modes = args.length == 7 ? args[5].split(",") : new String[] {null};
+            step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]), modes,
+                    args.length == 7 ? Integer.parseInt(args[6]) : 1);
         } else {
-            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
+            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS [openblas,split ROUNDS] | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
             System.exit(2);
         }
     }
@@ -63,7 +69,7 @@ public final class LearnerBench {
         return 4 * forward + 2 * (2.0 * batch * queue * 128);
     }
 
-    static void step(String name, int batch, int queue, double seconds) {
+    static void step(String name, int batch, int queue, double seconds, String[] modes, int rounds) {
         EncoderConfig config = encoder(name);
         MocoLearner learner = new MocoLearner(config, new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
         int d = config.inputSize();
@@ -77,6 +83,18 @@ public final class LearnerBench {
         // Fill the queue and warm up the JIT before timing: a young queue makes steps artificially cheap.
         int warm = Math.max(10, queue / batch + 5);
         for (int i = 0; i < warm; i++) learner.step(a, b, batch);
+        for (int round = 0; round < rounds; round++) {
+            for (String mode : modes) {
+                if (mode != null) Blas.threading(Blas.Threading.valueOf(mode.toUpperCase(Locale.ROOT)));
+                timeSteps(learner, name, batch, queue, seconds, a, b, mode);
+            }
+        }
+    }
+
+    private static void timeSteps(MocoLearner learner, String name, int batch, int queue, double seconds, float[] a,
+                                  float[] b, String mode) {
+        for (int i = 0; i < 3; i++) learner.step(a, b, batch);   // the new threading's helper warm
+        long[] cpu0 = CpuTimes.process();
         long start = System.nanoTime();
         int steps = 0;
         while (System.nanoTime() - start < seconds * 1e9 || steps < 5) {
@@ -84,12 +102,15 @@ public final class LearnerBench {
             steps++;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] cpu1 = CpuTimes.process();
         double perSecond = steps * batch / elapsed;
         double flops = name.equals("mlp") ? mlpFlops(batch, queue) : cnnFlops(batch, queue);
         String gflops = String.format("%.1f", flops * steps / elapsed / 1e9);
-        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"steps\": %d, "
-                + "\"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s}%n",
-                name, batch, queue, steps, perSecond, 1000 * elapsed / steps, gflops);
+        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"threading\": \"%s\", "
+                + "\"steps\": %d, \"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s, "
+                + "\"cpu_user_ms_per_step\": %.2f, \"cpu_system_ms_per_step\": %.2f}%n",
+                name, batch, queue, mode == null ? "default" : mode, steps, perSecond, 1000 * elapsed / steps, gflops,
+                (cpu1[0] - cpu0[0]) / 1e6 / steps, (cpu1[1] - cpu0[1]) / 1e6 / steps);
     }
 
     /**

@@ -14,8 +14,24 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Blas {
 
     private static final boolean CPU = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    private static final int OPENBLAS_THREADS = CPU ? openblas.blas_get_num_threads() : 1;   // as ND4J set it
+    private static volatile boolean split;
+
+    static {
+        threading(Threading.valueOf(System.getProperty("contrastream.blas", "openblas").toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** Who runs a large gemm on two cores: OpenBLAS's own threads, or {@link SplitGemm} over single-threaded OpenBLAS. */
+    public enum Threading { OPENBLAS, SPLIT }
 
     private Blas() {}
+
+    /** Chooses the threading of every later gemm in this process (OpenBLAS's thread count is process-wide). */
+    public static synchronized void threading(Threading t) {
+        if (!CPU) return;
+        split = t == Threading.SPLIT;
+        openblas.blas_set_num_threads(split ? 1 : OPENBLAS_THREADS);
+    }
 
     /** Whether the direct OpenBLAS path is in use. */
     public static boolean direct() {
@@ -42,8 +58,13 @@ public final class Blas {
             gemm(b.transpose(), a.transpose(), c.transpose(), alpha, beta);   // (ab)ᵀ = bᵀaᵀ: write a column-major c row-major
             return;
         }
+        int ldc = (int) Math.max(c.stride(0), n);
+        if (split) {
+            SplitGemm.sgemm(op(a), op(b), (int) m, (int) n, (int) k, alpha, pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), ldc);
+            return;
+        }
         openblas.cblas_sgemm(openblas.CblasRowMajor, op(a), op(b), (int) m, (int) n, (int) k, alpha,
-                pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), (int) Math.max(c.stride(0), n));
+                pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), ldc);
     }
 
     /** y ← alpha·x + y over whole contiguous float arrays of equal length. */

@@ -70,4 +70,28 @@ class BlasTest {
         Blas.axpy(3f, x, y);
         assertClose(expected, y);
     }
+
+    @Test
+    void splitGemmMatchesOneCallForEveryLayoutAndBothSplitDirections() {
+        try {
+            Blas.threading(Blas.Threading.SPLIT);
+            int[][] shapes = {{300, 128, 64}, {64, 128, 300}, {257, 33, 129}};   // m, k, n: split by rows, by columns, odd halves
+            for (int[] s : shapes) {
+                for (char oa : new char[] {'c', 'f'}) {
+                    for (char ob : new char[] {'c', 'f'}) {
+                        INDArray a = rand(11, s[0], s[1], oa);
+                        INDArray b = rand(12, s[1], s[2], ob);
+                        INDArray wide = rand(13, s[0], s[2] + 3, 'c');
+                        INDArray c = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 2 + s[2]));   // row stride ≠ n
+                        INDArray expected = a.mmul(b).muli(2).addi(c.mul(0.5));
+                        assertTrue((long) s[0] * s[1] * s[2] >= SplitGemm.MIN_SPLIT_MACS, "the shape is split");
+                        Blas.gemm(a, b, c, 2f, 0.5f);
+                        assertClose(expected, c);
+                    }
+                }
+            }
+        } finally {
+            Blas.threading(Blas.Threading.OPENBLAS);
+        }
+    }
 }
