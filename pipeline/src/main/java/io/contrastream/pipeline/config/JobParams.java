@@ -13,7 +13,7 @@ import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.LearnerConfig;
 import java.util.List;
 
-/** Every option of the job, declared once; the CLI, the README table and {@code --print-config} come from here. */
+/** Every option of the job, declared once; the CLI, the table in docs/configuration.md and {@code --print-config} come from here. */
 public final class JobParams {
 
     private JobParams() {}

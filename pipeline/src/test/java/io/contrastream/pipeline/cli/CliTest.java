@@ -45,10 +45,12 @@ class CliTest {
     }
 
     @Test
-    void theReadmeDocumentsEveryJobOption() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    void theConfigurationPageDocumentsEveryJobOptionWithItsDefault() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
         for (Param<?> p : JobParams.ALL) {
-            assertTrue(readme.contains("| `--" + p.name() + "` |"), "README's option table lacks --" + p.name());
+            String def = p.format(p.defaultValue());
+            String row = "| `--" + p.name() + "` | " + (p.secret() || def.isEmpty() ? "(none)" : "`" + def + "`") + " |";
+            assertTrue(doc.contains(row), "docs/configuration.md's option table lacks the row " + row);
         }
     }
 
