@@ -53,6 +53,8 @@ import static io.contrastream.pipeline.config.JobParams.REPLAY_CAPACITY;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_MODE;
 import static io.contrastream.pipeline.config.JobParams.REPLAY_RATIO;
 import static io.contrastream.pipeline.config.JobParams.SEED;
+import static io.contrastream.pipeline.config.JobParams.SERVING_WARMUP_MAX_STEPS;
+import static io.contrastream.pipeline.config.JobParams.SERVING_WARMUP_PLATEAU;
 import static io.contrastream.pipeline.config.JobParams.SERVING_WARMUP_STEPS;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_EVERY;
 import static io.contrastream.pipeline.config.JobParams.SNAPSHOT_INTERVAL_MS;
@@ -111,7 +113,8 @@ public final class ContrastiveJob {
                         .withMaxBusy(c.get(TRAIN_MAX_BUSY))
                         .withStandardization(c.standardizesInputs())
                         .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
-                                c.get(ANCHOR_SAMPLES), c.get(SERVING_WARMUP_STEPS)))
+                                c.get(ANCHOR_SAMPLES), c.get(SERVING_WARMUP_STEPS), c.get(SERVING_WARMUP_MAX_STEPS),
+                                c.get(SERVING_WARMUP_PLATEAU)))
                         .withWarmStart(newest, warm))
                 .uid("learner").setParallelism(1).setMaxParallelism(1);
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);

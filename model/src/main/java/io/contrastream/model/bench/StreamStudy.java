@@ -43,7 +43,8 @@ public final class StreamStudy {
             Map.entry("test", "t10k-images-idx3-ubyte.gz"), Map.entry("testlabels", "t10k-labels-idx1-ubyte.gz"),
             Map.entry("shape", ""), Map.entry("standardize", "false"), Map.entry("crop", "0.5"), Map.entry("flip", "0.5"),
             Map.entry("tcrop", "0.8"), Map.entry("warp", "0.25"),
-            Map.entry("random", "false"), Map.entry("compat", "0"), Map.entry("every", "20"), Map.entry("firstserve", "40"));
+            Map.entry("random", "false"), Map.entry("compat", "0"), Map.entry("every", "20"), Map.entry("firstserve", "40"),
+            Map.entry("plateau", "0"), Map.entry("maxwarm", "1000"), Map.entry("window", "50"));
 
     private StreamStudy() {}
 
@@ -84,7 +85,9 @@ public final class StreamStudy {
         io.contrastream.model.train.Compatibility compat = new io.contrastream.model.train.Compatibility(Double.parseDouble(a.get("compat")));
         trainer.learner().compatibility(compat);
         int every = Integer.parseInt(a.get("every"));
-        int firstServe = Integer.parseInt(a.get("firstserve"));
+        io.contrastream.model.serve.WarmUp warmUp = new io.contrastream.model.serve.WarmUp(Integer.parseInt(a.get("firstserve")),
+                Integer.parseInt(a.get("maxwarm")), Double.parseDouble(a.get("plateau")), Integer.parseInt(a.get("window")));
+        long[] firstServed = {-1};
 
         int batch = Integer.parseInt(a.get("batch"));
         int n = Math.min(Integer.parseInt(a.get("limit")), train.count());
@@ -103,7 +106,9 @@ public final class StreamStudy {
         java.util.function.Consumer<io.contrastream.model.train.StepStats> onStep = st -> {
             lastLoss[0] = st.loss();
             long step = trainer.learner().step();
-            if (compat.weight() > 0 && step >= firstServe && (step - firstServe) % every == 0) {
+            if (!st.skipped()) warmUp.observe(step, st.loss());
+            if (firstServed[0] < 0 && warmUp.over(step)) firstServed[0] = step;
+            if (compat.weight() > 0 && firstServed[0] >= 0 && (step - firstServed[0]) % every == 0) {
                 var served = trainer.snapshot(step);
                 compat.anchor(served.config(), served.weights(), step);
             }
@@ -147,9 +152,9 @@ public final class StreamStudy {
         a.forEach((k, v) -> knobs.append(knobs.length() == 0 ? "" : ", ").append('"').append(k).append("\": \"").append(v).append('"'));
         System.out.printf("{%s, \"random\": %s, \"steps\": %d, \"skipped\": %d, "
                         + "\"last_loss\": %.4f, \"train_seconds\": %.1f, \"busy_seconds\": %.1f, \"replay_steps\": %d, "
-                        + "\"lag_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"args\": {%s}}%n",
+                        + "\"lag_seconds\": %.1f, \"samples\": %d, \"collapse_std\": %.4f, \"first_served\": %d, \"args\": {%s}}%n",
                 scores, random, trainer.learner().step(), trainer.learner().skippedSteps(), lastLoss[0],
-                trainSeconds, busy / 1e9, replaySteps, lag, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), knobs);
+                trainSeconds, busy / 1e9, replaySteps, lag, n, io.contrastream.model.drift.HealthMetrics.collapseStd(xte), firstServed[0], knobs);
     }
 
     /** "knn200": .., "knn20": .., "linear_probe": .. (null without the probe) of an encoder's features. */

@@ -62,6 +62,10 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException("--batch-size: " + method.name().toLowerCase(java.util.Locale.ROOT)
                     + " batch-normalises over the batch; allowed: 2 to 65536");
         }
+        if (get(JobParams.SERVING_WARMUP_MAX_STEPS) < get(JobParams.SERVING_WARMUP_STEPS)) {
+            throw new IllegalArgumentException("--serving-warmup-max-steps: " + get(JobParams.SERVING_WARMUP_MAX_STEPS)
+                    + " is below --serving-warmup-steps " + get(JobParams.SERVING_WARMUP_STEPS) + "; allowed: at least that");
+        }
         return this;
     }
 

@@ -73,7 +73,7 @@ public final class JobParams {
     public static final Param<Double> LEARNING_RATE = doubleParam("learning-rate", "Optimizer learning rate", 1e-3, 0.0, true, 10.0);
     public static final Param<Double> WEIGHT_DECAY = doubleParam("weight-decay", "L2 weight decay added to the query encoder's gradient (MoCo uses 1e-4 with SGD)", 0.0, 0.0, false, 1.0);
     public static final Param<Double> TRAIN_MAX_BUSY = doubleParam("train-max-busy", "Largest fraction of wall-clock time the learner may spend training; batches arriving over that budget are not trained on (counted in contrastream_learner_shed_samples) but still embedded, so training never throttles the embedding feed. 1 = train on every sample: the stream waits for the learner", 1.0, 0.0, true, 1.0);
-    public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Learner steps on batches replayed from the reservoir per stream step: at most this many with --replay-mode idle, exactly this many with fixed (0 = off; fractions are drawn)", 16.0, 0.0, false, 64.0);
+    public static final Param<Double> REPLAY_RATIO = doubleParam("replay-ratio", "Learner steps on batches replayed from the reservoir per stream step: at most this many with --replay-mode idle, exactly this many with fixed (0 = off; fractions are drawn)", 64.0, 0.0, false, 64.0);
     public static final Param<ReplayMode> REPLAY_MODE = enumParam("replay-mode", "idle: replay only while the learner has caught up with the stream and within --train-max-busy, so a slow stream's spare capacity buys steps and a fast stream is never slowed; fixed: --replay-ratio steps after every stream batch, which the stream waits for (deterministic)", ReplayMode.IDLE, ReplayMode.class);
     public static final Param<Integer> REPLAY_CAPACITY = intParam("replay-capacity", "Raw samples in the learner's replay reservoir", 4096, 1, 1_000_000);
     public static final Param<Integer> SNAPSHOT_EVERY = intParam("snapshot-every", "Publish an encoder snapshot every N learner steps", 20, 1, 1_000_000);
@@ -84,7 +84,9 @@ public final class JobParams {
     // The feed: which vectors stay comparable (docs/feed.md)
     public static final Param<ServingSpace.Mechanism> FEED_COMPATIBILITY = enumParam("feed-compatibility", "How each new encoder version is kept comparable with the vectors already served: compat_align (a compatibility term in the loss that keeps the learner near the served version, and an orthogonal alignment onto its space), compat, align, or none (every version its own space)", ServingSpace.Mechanism.COMPAT_ALIGN, ServingSpace.Mechanism.class);
     public static final Param<Double> COMPATIBILITY_WEIGHT = doubleParam("compatibility-weight", "Weight lambda of the compatibility term: the squared distance between the new and the served encoder's unit embeddings of each training view (BCT-style)", 100.0, 0.0, false, 1000.0);
-    public static final Param<Integer> SERVING_WARMUP_STEPS = intParam("serving-warmup-steps", "Learner steps before a new space's first version is served (samples wait for it): the first steps move the encoder most, and vectors served then stay the least comparable with later ones", 40, 0, 1_000_000);
+    public static final Param<Integer> SERVING_WARMUP_STEPS = intParam("serving-warmup-steps", "Learner steps at least before a new space's first version is served (samples wait for it): the first steps move the encoder most, and vectors served then stay the least comparable with later ones", 40, 0, 1_000_000);
+    public static final Param<Double> SERVING_WARMUP_PLATEAU = doubleParam("serving-warmup-plateau", "After --serving-warmup-steps, the warm-up lasts until the mean training loss of the last 50 steps is below that of the 50 before by less than this fraction (0 = it ends at --serving-warmup-steps): the compatibility term holds the learner near the first served version, so it should be one that has stopped moving fast", 0.01, 0.0, false, 1.0);
+    public static final Param<Integer> SERVING_WARMUP_MAX_STEPS = intParam("serving-warmup-max-steps", "Learner steps at most before a new space's first version is served, plateau or not", 1000, 0, 1_000_000);
     public static final Param<Integer> ANCHOR_SAMPLES = intParam("anchor-samples", "Raw samples (the stream's first) on which each new version is aligned to the served space", 1024, 256, 65_536);
 
     // Embedding
@@ -114,7 +116,8 @@ public final class JobParams {
             START_FROM, BOUNDED, KAFKA_PROPERTIES, DELIVERY,
             INPUT_SHAPE, STANDARDIZE, ARCHITECTURE, HIDDEN, EMBEDDING_DIM, PROJECTION_DIM,
             BATCH_SIZE, BATCH_TIMEOUT_MS, METHOD, QUEUE_SIZE, QUEUE_MASK_SAME_ID, QUEUE_MAX_COSINE, QUEUE_MAX_AGE, LOSS_CLASS_PRIOR, LOSS_HARDNESS, TEMPERATURE, MOMENTUM, OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, REPLAY_RATIO, REPLAY_MODE, REPLAY_CAPACITY, TRAIN_MAX_BUSY, SNAPSHOT_EVERY, SNAPSHOT_INTERVAL_MS,
-            AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, SERVING_WARMUP_STEPS, ANCHOR_SAMPLES,
+            AUGMENT_STRENGTH, SEED, FEED_COMPATIBILITY, COMPATIBILITY_WEIGHT, SERVING_WARMUP_STEPS, SERVING_WARMUP_PLATEAU,
+            SERVING_WARMUP_MAX_STEPS, ANCHOR_SAMPLES,
             EMBED_BATCH, EMBED_MAX_DELAY_MS,
             DRIFT_WINDOW, DRIFT_MAX_SAMPLES, DRIFT_PERMUTATIONS, DRIFT_REFERENCE, DRIFT_ALARM_LEVEL, DRIFT_ALARM_WINDOWS, PROBE_FRACTION,
             PARALLELISM, EMBED_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, UI_PORT);

@@ -19,6 +19,8 @@ final class IdleReplay {
     static final long IDLE_MS = 1_000;
     /** Stream steps' worth of unspent credits kept: bounds the replay after a stream stops to CARRY_STEPS × ratio. */
     static final int CARRY_STEPS = 64;
+    /** ... and to this many steps in all, whatever the ratio: a paused stream is not replayed for minutes on end. */
+    static final int MAX_CARRY = 1024;
 
     private final double ratio;
     private double credits;
@@ -41,7 +43,7 @@ final class IdleReplay {
         backlogged = waitedMs > tolerance() || lagMs > LAG_MS + tolerance();
         // Fractions add up (a ratio of 0.5 replays once every second stream step), and so do credits a learner slower
         // than ratio replays per stream batch could not spend yet: it spends them when the stream pauses or ends.
-        credits = Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, credits + ratio);
+        credits = Math.min(Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, MAX_CARRY), credits + ratio);
     }
 
     /**

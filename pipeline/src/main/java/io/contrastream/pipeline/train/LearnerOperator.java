@@ -5,6 +5,7 @@ import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.serve.ServingSpace;
+import io.contrastream.model.serve.WarmUp;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
@@ -69,12 +70,23 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
 
     /**
      * How the served versions stay comparable ({@link ServingSpace}): the mechanism, the compatibility term's weight,
-     * how many of the stream's first samples anchor the alignment, and how many learner steps pass before a space's
-     * first version is served (the first steps move the encoder most; samples wait for that version).
+     * how many of the stream's first samples anchor the alignment, and the warm-up before a space's first version is
+     * served ({@link WarmUp}: at least and at most so many learner steps, until the loss falls by less than
+     * {@code warmupPlateau} per 50 steps; samples wait for that version).
      */
-    public record Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps) implements java.io.Serializable {
+    public record Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps, int warmupMaxSteps,
+                          double warmupPlateau) implements java.io.Serializable {
         public static Serving off() {
-            return new Serving(ServingSpace.Mechanism.NONE, 0, 1024, 0);
+            return new Serving(ServingSpace.Mechanism.NONE, 0, 1024, 0, 0, 0);
+        }
+
+        /** A fixed warm-up of {@code warmupSteps}. */
+        public Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps) {
+            this(mechanism, weight, anchors, warmupSteps, warmupSteps, 0);
+        }
+
+        WarmUp warmUp() {
+            return new WarmUp(warmupSteps, warmupMaxSteps, warmupPlateau, WarmUp.WINDOW);
         }
     }
 
@@ -112,6 +124,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient long replayAt;   // when the queued replay look fires; Long.MAX_VALUE: none queued
     private transient long replayGeneration;
     private transient int replayBatch;
+    private transient WarmUp warmUp;
 
     public LearnerOperator(EncoderConfig encoderConfig, LearnerConfig learnerConfig, int snapshotEvery) {
         this(encoderConfig, learnerConfig, snapshotEvery, Replay.off());
@@ -174,6 +187,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         super.initializeState(context);
         AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
         learner = new MocoLearner(encoderConfig, learnerConfig);
+        warmUp = serving.warmUp();   // a restore during the warm-up compares its losses afresh
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         versionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("encoder-version-and-step", Long.class));
@@ -340,6 +354,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         if (!stats.skipped()) {
             lastLoss = stats.loss();
             lastGradientNorm = stats.gradientNorm();
+            warmUp.observe(learner.step(), stats.loss());
         }
         lastExcluded = stats.excludedNegatives();
         lastAgeMedian = stats.queueAgeMedian();
@@ -360,7 +375,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     }
 
     private boolean warmingUp() {
-        return lastServed == null && learner.step() < serving.warmupSteps();
+        return lastServed == null && !warmUp.over(learner.step());
     }
 
     /** Publishes within --snapshot-interval-ms of an unpublished step; in warm-up only after that long without a step. */

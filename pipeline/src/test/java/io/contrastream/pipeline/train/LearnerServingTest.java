@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.contrastream.model.serve.ServingSpace;
+import io.contrastream.model.serve.WarmUp;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -85,6 +86,26 @@ class LearnerServingTest {
                 assertEquals(a.getWeights(), b.getWeights(), "the compatibility anchor was restored with the space");
                 assertEquals(a.getAlignment(), b.getAlignment());
             }
+        }
+    }
+
+    @Test
+    void aPlateauWarmUpWaitsForTheLossToLevelOffOrForItsCap() throws Exception {
+        // Two 50-step windows of loss are needed to see a plateau: with a cap of 9 steps the cap decides.
+        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 9, 0.01))) {
+            h.open();
+            for (int i = 0; i < 8; i++) h.processElement(batch(i), 0);
+            assertEquals(0, h.extractOutputValues().size(), "past the 3 warm-up steps, but no plateau seen yet");
+            h.processElement(batch(8), 0);
+            assertEquals(List.of(9L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList(), "served at the cap");
+        }
+        // The same batches over and over: the loss levels off, and the version is served before the cap.
+        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 1000, 0.5))) {
+            h.open();
+            int i = 0;
+            while (h.extractOutputValues().isEmpty() && i < 400) h.processElement(batch(i++ % 4), 0);
+            long served = h.extractOutputValues().get(0).getStep();
+            assertTrue(served >= 2 * WarmUp.WINDOW && served < 400, "served at step " + served);
         }
     }
 
