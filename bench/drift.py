@@ -1,7 +1,7 @@
 """Runs DriftBench, writes bench/results/drift.json and the drift table in BENCHMARKS.md."""
 import datetime, json, os, sys
 
-from benchlib import ROOT, java_json, replace_block
+from benchlib import ROOT, java_json, replace_block, steps
 
 
 def run():
@@ -37,6 +37,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--markdown-only":
         write_markdown(json.load(open(os.path.join(ROOT, "bench/results/drift.json"))))
         sys.exit(0)
+    steps.plan(1)
     r = run()
     r.update(date=datetime.date.today().isoformat(), command="bench/drift")
     json.dump(r, open(os.path.join(ROOT, "bench/results/drift.json"), "w"), indent=2)

@@ -6,14 +6,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, cli_json, replace_block  # noqa: E402
+from benchlib import ROOT, cli_json, replace_block, steps  # noqa: E402
 
 LIMIT = os.environ.get("BENCH_LIMIT", "30000")
 LATENCY_SECONDS = os.environ.get("BENCH_LATENCY_SECONDS", "90")
 
 
 def run(extra, latency):
-    return cli_json(["bench-feed", "--limit", LIMIT, "--latency-seconds", LATENCY_SECONDS if latency else "0", *extra])
+    return cli_json(["bench-feed", "--limit", LIMIT, "--latency-seconds", LATENCY_SECONDS if latency else "0", *extra],
+                    " ".join(["bench-feed", *extra]))
 
 
 def compatibility(score):
@@ -21,6 +22,7 @@ def compatibility(score):
 
 
 def main():
+    steps.plan(2)
     on = run([], latency=True)
     off = run(["--feed-compatibility", "none"], latency=False)
     s, b = on["score"], off["score"]

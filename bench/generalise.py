@@ -2,7 +2,7 @@
 defaults, and records bench/results/generalisation.json and the table in BENCHMARKS.md."""
 import datetime, gzip, json, math, os, random, struct, sys
 
-from benchlib import ROOT, cli_json, replace_block
+from benchlib import ROOT, cli_json, replace_block, steps
 
 DATA = os.path.join(ROOT, ".data/generalise")
 SKLEARN = "/usr/lib/python3/dist-packages/sklearn/datasets/data"
@@ -91,6 +91,7 @@ def scores(s):
 def main():
     only = os.environ.get("GENERALISE_ONLY")
     rows = []
+    steps.plan(1 if only else 3)
     for name, make in (("digits", digits), ("tabular", tabular), ("sensor", sensor)):
         if only and only != name:
             continue

@@ -3,7 +3,7 @@ idle time spent on replayed batches) and, with --equal-steps, once more unpaced 
 writes bench/results/methods.json and the methods tables in BENCHMARKS.md."""
 import argparse, datetime, json, os, sys
 
-from benchlib import ROOT, java_json, replace_block
+from benchlib import ROOT, java_json, replace_block, steps
 
 METHODS = [("moco", {}), ("simclr", {}), ("nnclr", {}), ("byol", {}), ("simsiam", {}),
            ("moco, debiased τ⁺ 0.1, hardness β 1", {"prior": "0.1", "hardness": "1"})]
@@ -40,6 +40,7 @@ def main():
     p.add_argument("--equal-steps", action="store_true", help="also run every method unpaced for the same 234 steps")
     a = p.parse_args()
     date = datetime.date.today().isoformat()
+    steps.plan(len(METHODS) * (2 if a.equal_steps else 1))
     paced = run(a.rate)
     lines = ["<!-- methods:begin (written by bench/methods) -->",
              f"{date}, command `bench/methods{' --equal-steps' if a.equal_steps else ''}`: each method trained by the "

@@ -6,7 +6,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import ROOT, cli_json  # noqa: E402
+from benchlib import ROOT, cli_json, steps  # noqa: E402
 
 RATE = os.environ.get("BENCH_RATE", "100")
 REPLAY = os.environ.get("BENCH_REPLAY", "16")   # at most this many replay steps per stream step (idle mode)
@@ -21,10 +21,12 @@ KEYS = ("knn200", "knn20", "linear_probe")
 
 def run(replay):
     return cli_json(["bench-quality", *ARGS, "--replay-ratio", str(replay),
-                     "--work-dir", os.path.join(ROOT, ".data/bench-quality-replay-" + str(replay))])
+                     "--work-dir", os.path.join(ROOT, ".data/bench-quality-replay-" + str(replay))],
+                    f"bench-quality, replay {replay}")
 
 
 def main():
+    steps.plan(2)
     on = run(REPLAY)
     off = run(0)
     ev = on["evaluation"]

@@ -4,7 +4,7 @@ import json
 import os
 import sys
 
-from benchlib import ROOT, java_json, replace_block
+from benchlib import ROOT, java_json, replace_block, steps
 
 BASE = {"batch": "256", "queue": "4096", "tau": "0.2", "m": "0.99", "strength": "1.0", "replay": "0"}
 VARIANTS = [{}, {"batch": "128"}, {"batch": "512"}, {"queue": "1024"}, {"queue": "16384"}, {"tau": "0.1"},
@@ -20,6 +20,7 @@ def main():
     only = sys.argv[1:]   # e.g. "replay=4" runs that variant alone
     variants = [dict(kv.split("=", 1) for kv in only)] if only else VARIANTS
     rows = []
+    steps.plan(len(variants))
     for v in variants:
         r = study({**BASE, **v})
         r["changed"] = v or {"(baseline)": ""}

@@ -16,11 +16,15 @@ import subprocess
 import sys
 from datetime import date
 
+from benchlib import steps
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONFIGS = [("mlp", 64, 4096), ("mlp", 256, 4096), ("mlp", 1024, 4096),
            ("mlp", 64, 65536), ("mlp", 256, 65536), ("mlp", 1024, 65536), ("cnn", 256, 4096)]
+# The embed-only rows: encoder, micro-batch, threads.
+EMBED = [(e, b, t) for e in ("mlp", "cnn") for b in (1, 32, 256) for t in (1, 2)]
 ENV = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
 
 
@@ -31,7 +35,8 @@ def java_cmd(*args):
             "io.contrastream.model.bench.LearnerBench", *map(str, args)]
 
 
-def run_json(cmd):
+def run_json(cmd, what):
+    steps.step(what)
     out = subprocess.run(cmd, env=ENV, capture_output=True, text=True, check=True).stdout
     lines = [l for l in out.splitlines() if l.startswith("{")]
     return json.loads(lines[-1])
@@ -43,7 +48,11 @@ def end_to_end(max_busy, memory_minutes):
         return next(l for l in reversed(lines) if l.get("train_max_busy", 1.0) == max_busy)
     cmd = [os.path.join(ROOT, "bin/contrastream"), "bench-e2e", "--memory-minutes", str(memory_minutes),
            "--train-max-busy", str(max_busy)]
-    return run_json(cmd)
+    return run_json(cmd, f"bench-e2e --train-max-busy {max_busy}")
+
+
+def e2e_runs():
+    return 0 if os.environ.get("BENCH_E2E_FROM") else 2
 
 
 # The learner may use half the wall-clock time in the shedding run: the rest of the pipeline gets the other half.
@@ -75,10 +84,11 @@ TORCH_VERSION = [None]
 def step_row(encoder, batch, queue):
     """Java and PyTorch interleaved, ROUNDS times each, so both see the same machine; medians."""
     java, torch = [], []
+    what = f"step {encoder} batch {batch} K {queue}"
     for _ in range(ROUNDS):
-        java.append(run_json(java_cmd("step", encoder, batch, queue, SECONDS)))
+        java.append(run_json(java_cmd("step", encoder, batch, queue, SECONDS), "Java " + what))
         torch.append(run_json(["/usr/bin/python3", os.path.join(ROOT, "bench/learner_step.py"),
-                               encoder, str(batch), str(queue), str(SECONDS)]))
+                               encoder, str(batch), str(queue), str(SECONDS)], "PyTorch " + what))
     TORCH_VERSION[0] = torch[0].get("torch")
     j = statistics.median(r["samples_per_s"] for r in java)
     t = statistics.median(r["samples_per_s"] for r in torch)
@@ -93,17 +103,17 @@ def step_row(encoder, batch, queue):
 def embed_rows():
     """The embed operator's encoder forward (FrozenEncoder) per micro-batch size, in 1 and 2 threads (subtasks)."""
     rows = []
-    for encoder in ("mlp", "cnn"):
-        for batch in (1, 32, 256):
-            for threads in (1, 2):
-                r = run_json(java_cmd("embed", encoder, batch, threads, min(SECONDS, 10)))
-                rows.append({"encoder": encoder, "batch": batch, "threads": threads, "samples_per_s": r["samples_per_s"]})
-                print(json.dumps(rows[-1]), flush=True)
+    for encoder, batch, threads in EMBED:
+        r = run_json(java_cmd("embed", encoder, batch, threads, min(SECONDS, 10)),
+                     f"embed {encoder} batch {batch}, {threads} thread(s)")
+        rows.append({"encoder": encoder, "batch": batch, "threads": threads, "samples_per_s": r["samples_per_s"]})
+        print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
 def main():
     if "--e2e-only" in sys.argv:
+        steps.plan(e2e_runs())
         path = os.path.join(ROOT, "bench/results/speed.json")
         result = with_end_to_end(json.load(open(path)))
         json.dump(result, open(path, "w"), indent=2)
@@ -113,12 +123,14 @@ def main():
     only = os.environ.get("BENCH_ONLY")
     path = os.path.join(ROOT, "bench/results/speed.json")
     if only == "embed":
+        steps.plan(len(EMBED))
         result = json.load(open(path))
         result["embed"] = embed_rows()
         json.dump(result, open(path, "w"), indent=2)
         write_markdown(result)
         return 0
     if only:
+        steps.plan(2 * ROUNDS * sum(1 for c in CONFIGS if c[0] == only))
         result = json.load(open(path))
         fresh = [step_row(*c) for c in CONFIGS if c[0] == only]
         keyed = {(r["encoder"], r["batch"], r["queue"]): r for r in result["learner_step"] + fresh}
@@ -128,22 +140,24 @@ def main():
         json.dump(result, open(path, "w"), indent=2)
         write_markdown(result)
         return 0
-    steps = [step_row(*c) for c in CONFIGS]
+    e2e = os.environ.get("BENCH_E2E", "1") != "0"
+    steps.plan(2 * ROUNDS * len(CONFIGS) + len(EMBED) + 1 + (e2e_runs() if e2e else 0))
+    rows = [step_row(*c) for c in CONFIGS]
     embed = embed_rows()
-    gemm = run_json(java_cmd("gemm", 1024, SECONDS))
+    gemm = run_json(java_cmd("gemm", 1024, SECONDS), "gemm 1024")
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "date": date.today().isoformat(),
         "command": "bench/speed",
         "torch": TORCH_VERSION[0],
-        "learner_step": steps,
+        "learner_step": rows,
         "embed": embed,
         "gemm_gflops": gemm["nd4j_mmul_gflops"],
         "openblas_sgemm_gflops": gemm["openblas_sgemm_gflops"],
         "end_to_end": None,
         "memory": None,
     }
-    if os.environ.get("BENCH_E2E", "1") != "0":
+    if e2e:
         result = with_end_to_end(result)
     os.makedirs(os.path.join(ROOT, "bench/results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench/results/speed.json"), "w") as f:

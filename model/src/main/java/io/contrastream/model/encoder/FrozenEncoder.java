@@ -1,6 +1,7 @@
 package io.contrastream.model.encoder;
 
 import io.contrastream.model.data.Standardization;
+import java.util.function.LongConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,6 +58,11 @@ public final class FrozenEncoder {
 
     /** Embeds rows given one array each, in chunks so memory stays bounded for a whole dataset; rows.length×embeddingDim. */
     public float[][] embed(float[][] rows) {
+        return embed(rows, done -> {});
+    }
+
+    /** As {@link #embed(float[][])}, telling {@code progress} how many rows are embedded after each chunk. */
+    public float[][] embed(float[][] rows, LongConsumer progress) {
         int d = config.inputSize();
         float[][] out = new float[rows.length][];
         for (int from = 0; from < rows.length; from += chunk) {
@@ -64,6 +70,7 @@ public final class FrozenEncoder {
             float[] flat = new float[n * d];
             for (int i = 0; i < n; i++) System.arraycopy(rows[from + i], 0, flat, i * d, d);
             System.arraycopy(embed(flat, n), 0, out, from, n);
+            progress.accept(from + n);
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.contrastream.model.eval;
 import io.contrastream.model.linalg.Blas;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,6 +23,12 @@ public final class Evaluation {
     /** kNN accuracy (fraction) of the test rows against the train bank, for each k in {@code ks}. */
     public static double[] knn(float[][] train, int[] trainLabels, float[][] test, int[] testLabels, int classes,
                                int[] ks, double temperature) {
+        return knn(train, trainLabels, test, testLabels, classes, ks, temperature, done -> {});
+    }
+
+    /** As the kNN above, telling {@code progress} after each block of queries how many test rows are scored. */
+    public static double[] knn(float[][] train, int[] trainLabels, float[][] test, int[] testLabels, int classes,
+                               int[] ks, double temperature, LongConsumer progress) {
         int kMax = 0;
         for (int k : ks) kMax = Math.max(kMax, Math.min(k, train.length));
         INDArray bank = unitRows(train);                                        // N×d
@@ -45,6 +52,7 @@ public final class Evaluation {
             }
             // The NIO view does not keep the native buffer alive: sims must stay reachable until here.
             java.lang.ref.Reference.reachabilityFence(block);
+            progress.accept(from + n);
         }
         double[] acc = new double[ks.length];
         for (int c = 0; c < ks.length; c++) acc[c] = correct[c] / (double) test.length;
@@ -57,6 +65,15 @@ public final class Evaluation {
      */
     public static double linearProbe(float[][] train, int[] trainLabels, float[][] test, int[] testLabels, int classes,
                                      int epochs, long seed) {
+        return linearProbe(train, trainLabels, test, testLabels, classes, epochs, seed, done -> {});
+    }
+
+    /**
+     * As the linear probe above, telling {@code progress} after each minibatch how many samples it has trained on,
+     * out of {@code epochs × train.length}.
+     */
+    public static double linearProbe(float[][] train, int[] trainLabels, float[][] test, int[] testLabels, int classes,
+                                     int epochs, long seed, LongConsumer progress) {
         int d = train[0].length;
         double[] mean = new double[d];
         double[] std = new double[d];
@@ -99,6 +116,7 @@ public final class Evaluation {
                 java.lang.ref.Reference.reachabilityFence(xb);
                 java.lang.ref.Reference.reachabilityFence(p);
                 java.lang.ref.Reference.reachabilityFence(g);
+                progress.accept((long) epoch * order.length + from + n);
             }
         }
         INDArray xt = standardized(test, mean, std);

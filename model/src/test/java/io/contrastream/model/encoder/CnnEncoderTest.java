@@ -43,6 +43,18 @@ class CnnEncoderTest {
     }
 
     @Test
+    void embeddingADatasetReportsTheRowsDoneAfterEachChunk() {
+        FrozenEncoder encoder = FrozenEncoder.random(CNN);
+        float[] flat = images(3, 300);
+        float[][] rows = new float[300][];
+        for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * 128, (i + 1) * 128);
+        java.util.List<Long> done = new java.util.ArrayList<>();
+        float[][] e = encoder.embed(rows, done::add);
+        assertEquals(java.util.List.of(256L, 300L), done, "a CNN embeds in chunks of 256");
+        assertArrayEquals(encoder.embed(rows)[299], e[299], 0f);
+    }
+
+    @Test
     void theCnnNeedsAChannelsHeightWidthShape() {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new EncoderConfig(
                 EncoderConfig.Architecture.CNN, new int[] {64}, new int[0], 8, 8, 8, 1));

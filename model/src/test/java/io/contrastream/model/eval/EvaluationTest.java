@@ -42,4 +42,19 @@ class EvaluationTest {
         double chance = Evaluation.linearProbe(tr, new int[900], te, yte, 3, 5, 7);
         assertTrue(chance < 0.5, "constant labels cannot beat chance much: " + chance);
     }
+
+    @Test
+    void reportsProgressUpToTheWholeWork() {
+        int[] ytr = new int[600];
+        int[] yte = new int[300];
+        float[][] tr = data(600, 6, 1.0, 5, ytr);
+        float[][] te = data(300, 6, 1.0, 6, yte);
+        java.util.List<Long> knn = new java.util.ArrayList<>();
+        Evaluation.knn(tr, ytr, te, yte, 3, new int[] {20}, 0.07, knn::add);
+        assertEquals(java.util.List.of(256L, 300L), knn, "one report per block of 256 queries");
+        java.util.List<Long> probe = new java.util.ArrayList<>();
+        double a = Evaluation.linearProbe(tr, ytr, te, yte, 3, 2, 7, probe::add);
+        assertEquals(java.util.List.of(256L, 512L, 600L, 856L, 1112L, 1200L), probe, "samples trained on, epoch after epoch");
+        assertEquals(Evaluation.linearProbe(tr, ytr, te, yte, 3, 2, 7), a, 0.0, "watching does not change the result");
+    }
 }

@@ -88,15 +88,15 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
-                send(producer, pool, 0, samples, 0);
-                waitFor(samples, 600);
+                send(producer, pool, 0, samples, 0, "throughput: send");
+                waitFor(samples, 600, "throughput: embedded");
                 double throughput = steadyRate();
                 double trained = trainedRate(config.get(JobParams.BATCH_SIZE));
                 // Latency at half that rate.
                 arrivals.clear();
                 int n = (int) (throughput / 2 * latencySeconds);
-                send(producer, pool, samples, n, throughput / 2);
-                waitFor(n, 300);
+                send(producer, pool, samples, n, throughput / 2, "latency: send");
+                waitFor(n, 300, "latency: embedded");
                 long[] lat = arrivals.stream().skip(n / 6).mapToLong(a -> a[1]).filter(l -> l >= 0).sorted().toArray();
                 String memory = memoryMinutes > 0 ? memory(producer, pool, samples + n, throughput / 2) : "null";
                 System.out.printf("{\"samples_per_s\": %.1f, \"trained_samples_per_s\": %s, \"train_max_busy\": %s, "
@@ -118,7 +118,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private void send(KafkaProducer<byte[], byte[]> producer, float[][] pool, int from, int n, double rate) throws InterruptedException {
+    /** Sends n samples at {@code rate} (0: as fast as possible), under a progress line named {@code what} unless null. */
+    private void send(KafkaProducer<byte[], byte[]> producer, float[][] pool, int from, int n, double rate, String what)
+            throws InterruptedException {
+        Progress progress = what == null ? null : new Progress(what, n);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             if (rate > 0) {
@@ -129,8 +132,10 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             byte[] value = AvroCodec.encode(SampleProducer.sample(id, System.currentTimeMillis(), new int[] {DIM}, pool[i % pool.length], null));
             producer.send(new ProducerRecord<>("samples", id.getBytes(StandardCharsets.UTF_8), value),
                     (meta, e) -> { if (e == null) sampleAppend.put(id, meta.timestamp()); });
+            if (progress != null) progress.update(i + 1);
         }
         producer.flush();
+        if (progress != null) progress.finish(n);
     }
 
     private void read(Properties base) {
@@ -157,9 +162,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void waitFor(int n, int timeoutSeconds) throws InterruptedException {
+    private void waitFor(int n, int timeoutSeconds, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-        while (arrivals.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        Progress progress = new Progress(what, n);
+        while (arrivals.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            progress.update(arrivals.size());
+        }
+        progress.finish(arrivals.size());
         if (arrivals.size() < n) throw new IllegalStateException("only " + arrivals.size() + " of " + n + " embeddings arrived");
     }
 
@@ -195,7 +205,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         int chunk = (int) (rate * 10);
         int sent = from;
         while (System.currentTimeMillis() < end) {
-            send(producer, pool, sent, chunk, rate);
+            send(producer, pool, sent, chunk, rate, null);
             sent += chunk;
             series.add(sampleMemory());
         }

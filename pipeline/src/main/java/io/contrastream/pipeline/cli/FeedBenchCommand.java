@@ -99,12 +99,15 @@ public final class FeedBenchCommand implements Callable<Integer> {
     private String quality(LocalKafka kafka, JobConfig c, LabelledSplit train, LabelledSplit test, int n) throws Exception {
         createTopics(kafka, c);
         Map<String, Integer> row = new HashMap<>();
+        Progress produced = new Progress("produce", n);
         try (SampleProducer out = new SampleProducer(c.kafkaProperties(), c.get(JobParams.SAMPLES_TOPIC), 0)) {
             for (int i = 0; i < n; i++) {
                 out.send(SampleProducer.sample("train:" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));
                 row.put("train:" + i, i);
+                produced.update(i + 1);
             }
         }
+        produced.finish(n);
         long start = System.currentTimeMillis();
         StreamExecutionEnvironment env = Environments.local(c.with(JobParams.BOUNDED, true), c.get(JobParams.PARALLELISM));
         ContrastiveJob.build(env, KafkaIo.source(c.with(JobParams.BOUNDED, true)), ContrastiveJob.Sinks.kafka(c), c);
@@ -117,7 +120,12 @@ public final class FeedBenchCommand implements Callable<Integer> {
         try (OutputReader reader = new OutputReader(c.kafkaProperties(), c.get(JobParams.EMBEDDINGS_TOPIC), c.get(JobParams.DRIFT_TOPIC),
                 c.get(JobParams.DEAD_LETTER_TOPIC), c.get(JobParams.SNAPSHOT_TOPIC)).keepEmbeddings()) {
             long deadline = System.currentTimeMillis() + 120_000;
-            while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) reader.poll(Duration.ofMillis(500));
+            Progress readBack = new Progress("read back", n);
+            while (reader.embeddedIds().size() < n && System.currentTimeMillis() < deadline) {
+                reader.poll(Duration.ofMillis(500));
+                readBack.update(reader.embeddedIds().size());
+            }
+            readBack.finish(reader.embeddedIds().size());
             for (int i = 0; i < 4; i++) reader.poll(Duration.ofMillis(250));
             Map<Long, Integer> index = new HashMap<>();
             for (long v : reader.snapshotVersions()) {

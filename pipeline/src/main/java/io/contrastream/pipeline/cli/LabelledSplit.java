@@ -46,20 +46,30 @@ record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
                     + Arrays.toString(test.shape) + ", encoder " + Arrays.toString(snapshot.config().inputShape()));
         }
         int classes = Math.max(train.classes(), test.classes());
-        String raw = scores(train.rows, train.labels, test.rows, test.labels, classes, probeEpochs, seed);
+        String raw = scores("raw pixels", train.rows, train.labels, test.rows, test.labels, classes, probeEpochs, seed);
         EncoderConfig arch = snapshot.config();
         FrozenEncoder random = FrozenEncoder.random(arch, snapshot.input());
-        String randomScores = scores(random.embed(train.rows), train.labels, random.embed(test.rows), test.labels, classes, probeEpochs, seed);
-        FrozenEncoder trained = snapshot.frozen();
-        String trainedScores = scores(trained.embed(train.rows), train.labels, trained.embed(test.rows), test.labels, classes, probeEpochs, seed);
+        String randomScores = scores("random encoder", random, train, test, classes, probeEpochs, seed);
+        String trainedScores = scores("trained", snapshot.frozen(), train, test, classes, probeEpochs, seed);
         return String.format(Locale.ROOT, "{\"encoder_version\": %d, \"step\": %d, \"train_samples\": %d, \"test_samples\": %d, "
                         + "\"trained\": %s, \"raw_pixels\": %s, \"random_encoder\": %s, \"config\": %s}",
                 snapshot.version(), snapshot.step(), train.rows.length, test.rows.length, trainedScores, raw, randomScores, arch.toJson());
     }
 
-    private static String scores(float[][] xtr, int[] ytr, float[][] xte, int[] yte, int classes, int probeEpochs, long seed) {
-        double[] knn = Evaluation.knn(xtr, ytr, xte, yte, classes, new int[] {200, 20}, 0.07);
-        double probe = Evaluation.linearProbe(xtr, ytr, xte, yte, classes, probeEpochs, seed);
+    /** The scores of {@code encoder}'s features of both splits, each split embedded under its own progress line. */
+    private static String scores(String who, FrozenEncoder encoder, LabelledSplit train, LabelledSplit test, int classes,
+                                 int probeEpochs, long seed) {
+        float[][] xtr = Progress.track(who + ": embed train", train.rows.length, progress -> encoder.embed(train.rows, progress));
+        float[][] xte = Progress.track(who + ": embed test", test.rows.length, progress -> encoder.embed(test.rows, progress));
+        return scores(who, xtr, train.labels, xte, test.labels, classes, probeEpochs, seed);
+    }
+
+    /** The three scores of one kind of features, each phase under its own progress line (a probe counts samples × epochs). */
+    private static String scores(String who, float[][] xtr, int[] ytr, float[][] xte, int[] yte, int classes, int probeEpochs, long seed) {
+        double[] knn = Progress.track(who + ": kNN", xte.length,
+                progress -> Evaluation.knn(xtr, ytr, xte, yte, classes, new int[] {200, 20}, 0.07, progress));
+        double probe = Progress.track(who + ": linear probe", (long) probeEpochs * xtr.length,
+                progress -> Evaluation.linearProbe(xtr, ytr, xte, yte, classes, probeEpochs, seed, progress));
         return String.format(Locale.ROOT, "{\"knn200\": %.2f, \"knn20\": %.2f, \"linear_probe\": %.2f}",
                 100 * knn[0], 100 * knn[1], 100 * probe);
     }

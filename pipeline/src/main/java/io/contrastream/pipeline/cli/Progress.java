@@ -2,19 +2,21 @@ package io.contrastream.pipeline.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * A progress line with rate and ETA for long commands, redrawn in place on a terminal and silent otherwise (a log or
  * a pipe gets only what the command prints at the end).
  */
-final class Progress {
+final class Progress implements LongConsumer {
 
     private final String what;
     private final long total;
     private final PrintStream out;
     private final boolean terminal;
     private final long start = System.nanoTime();
-    private long lastDraw;
+    private long lastDraw = start - 1_000_000_000L;   // nanoTime's origin is arbitrary: 0 could be "just now"
 
     Progress(String what, long total) {
         this(what, total, System.err, System.console() != null);
@@ -25,6 +27,23 @@ final class Progress {
         this.total = total;
         this.out = out;
         this.terminal = terminal;
+    }
+
+    /**
+     * Runs {@code work} under a progress line of {@code total} steps (the work reports how many are done, e.g. to a
+     * model-side loop that takes a {@link LongConsumer}), then ends the line.
+     */
+    static <T> T track(String what, long total, Function<LongConsumer, T> work) {
+        Progress progress = new Progress(what, total);
+        T result = work.apply(progress);
+        progress.finish(total);
+        return result;
+    }
+
+    /** As {@link #update}, so model code can report to a progress line without knowing of the CLI. */
+    @Override
+    public void accept(long done) {
+        update(done);
     }
 
     /** Reports {@code done} of the total; redraws at most twice a second. */

@@ -22,4 +22,17 @@ class ProgressTest {
         new Progress("x", 10, new PrintStream(shown), true).finish(10);
         assertTrue(shown.toString().contains("x: 10 / 10 (100%)"), shown.toString());
     }
+
+    @Test
+    void drawsAtOnceWhenFedAsALongConsumerAndTrackReturnsTheWorksResult() {
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        java.util.function.LongConsumer sink = new Progress("kNN", 10, new PrintStream(shown), true);
+        sink.accept(4);
+        assertTrue(shown.toString().startsWith("\rkNN: 4 / 10 (40%)"), shown.toString());
+        // Tests run without a console, so this line is silent: the work's result comes back all the same.
+        assertEquals("result", Progress.track("quiet", 3, p -> {
+            p.accept(3);
+            return "result";
+        }));
+    }
 }
