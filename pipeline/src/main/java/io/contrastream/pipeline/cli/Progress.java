@@ -19,7 +19,23 @@ final class Progress implements LongConsumer {
     private long lastDraw = start - 1_000_000_000L;   // nanoTime's origin is arbitrary: 0 could be "just now"
 
     Progress(String what, long total) {
-        this(what, total, System.err, System.console() != null);
+        this(what, total, System.err, STDERR_IS_TERMINAL);
+    }
+
+    /**
+     * Whether standard error is a terminal. {@code System.console()} only tells about stdin and stdout, so
+     * {@code cmd 2> log} from a shell would fill the log with redraws; on Linux /proc names what fd 2 is.
+     */
+    static final boolean STDERR_IS_TERMINAL = stderrIsTerminal();
+
+    private static boolean stderrIsTerminal() {
+        if (System.console() == null) return false;
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return true;   // no /proc: as System.console() says
+        }
     }
 
     Progress(String what, long total, PrintStream out, boolean terminal) {
