@@ -14,6 +14,7 @@ import io.contrastream.pipeline.drift.DriftInput;
 import io.contrastream.pipeline.embed.EmbedOperator;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.RawRecord;
+import io.contrastream.pipeline.io.RecordTypeInfo;
 import io.contrastream.pipeline.train.BatchOperator;
 import io.contrastream.pipeline.train.LearnerOperator;
 import io.contrastream.pipeline.train.PairBatch;
@@ -91,7 +92,7 @@ public final class ContrastiveJob {
     public static void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Sinks sinks, JobConfig c,
                              EncoderSnapshot newest, boolean warm) {
         int parallelism = c.get(PARALLELISM);
-        TypeInformation<EncoderSnapshot> snapshotType = new AvroTypeInfo<>(EncoderSnapshot.class);
+        TypeInformation<EncoderSnapshot> snapshotType = RecordTypeInfo.snapshots();
 
         SingleOutputStreamOperator<Instance> samples = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "samples").uid("samples-source")
@@ -120,7 +121,7 @@ public final class ContrastiveJob {
         DataStream<StepStats> stepStats = snapshots.getSideOutput(LearnerOperator.STEP_STATS);
 
         SingleOutputStreamOperator<Embedding> embeddings = samples.connect(snapshots.broadcast())
-                .transform("embed", new AvroTypeInfo<>(Embedding.class), new EmbedOperator(c.get(EMBED_BATCH), c.get(EMBED_MAX_DELAY_MS)))
+                .transform("embed", RecordTypeInfo.embeddings(), new EmbedOperator(c.get(EMBED_BATCH), c.get(EMBED_MAX_DELAY_MS)))
                 .uid("embed").setParallelism(c.get(EMBED_PARALLELISM));
 
         TypeInformation<DriftInput> driftInput = TypeInformation.of(DriftInput.class);

@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     static Snapshot readFile(Path file) throws java.io.IOException {
         AvroCodec.init();
-        return Snapshots.fromAvro(AvroCodec.decode(EncoderSnapshot.getDecoder(), Files.readAllBytes(file)));
+        return Snapshots.fromAvro(AvroCodec.decode(EncoderSnapshot.class, Files.readAllBytes(file)));
     }
 
     static void writeFile(EncoderSnapshot snapshot, Path file) throws java.io.IOException {

@@ -7,6 +7,7 @@ import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.SnapshotTopic;
@@ -135,7 +136,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
             }
             for (Embedding e : reader.lastEmbeddings().values()) {
                 int i = row.get(e.getSampleId());
-                feed[i] = floats(e.getVector());
+                feed[i] = FloatList.toArray(e.getVector());
                 feedVersion[i] = index.get(e.getEncoderVersion());
             }
             System.err.printf("read %,d embeddings of %d versions in spaces %s%n", reader.embeddings(), served.size(), reader.embeddingsBySpace());
@@ -187,7 +188,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
                         window[0] = seen + 10_000;
                         System.err.printf("first embedding visible; measuring samples produced from +10 s for %d s%n", latencySeconds);
                     }
-                    long sent = AvroCodec.decode(Embedding.getDecoder(), r.value()).getEventTime().toEpochMilli();
+                    long sent = AvroCodec.decode(Embedding.class, r.value()).getEventTime().toEpochMilli();
                     if (sent >= window[0] && sent < window[1]) latencies.add(seen - sent);
                 }
             }
@@ -200,11 +201,5 @@ public final class FeedBenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "{\"rate\": %.0f, \"samples\": %d, \"p50_ms\": %d, \"p99_ms\": %d, \"max_ms\": %d}", latencyRate,
                 sorted.length, sorted[sorted.length / 2], sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))],
                 sorted[sorted.length - 1]);
-    }
-
-    private static float[] floats(List<Float> v) {
-        float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.decode;
 
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.schema.Sample;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -8,7 +9,11 @@ import java.util.List;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
 
-/** Decodes and validates one Sample record against the configured input shape; every failure is a {@link Rejection}. */
+/**
+ * Decodes and validates one Sample record against the configured input shape; every failure is a {@link Rejection}.
+ * Records of the current schema are read by a hand-written codec straight into a {@code float[]}; any other writer
+ * schema goes through Avro's schema resolution, with the same rejections either way.
+ */
 public final class SampleDecoder implements Serializable {
 
     private static final int MAX_ID_LENGTH = 1024;
@@ -25,10 +30,15 @@ public final class SampleDecoder implements Serializable {
     }
 
     public Instance decode(byte[] bytes) throws Rejection {
+        return decode(bytes, true);
+    }
+
+    /** {@code handWritten} false: every record by Avro's schema-resolving path, as before issue 17 (for the tests). */
+    Instance decode(byte[] bytes, boolean handWritten) throws Rejection {
         if (bytes == null || bytes.length == 0) throw new Rejection(Rejection.Reason.EMPTY, "empty record value");
         Sample s;
         try {
-            s = AvroCodec.decode(Sample.getDecoder(), bytes);
+            s = handWritten ? AvroCodec.decode(Sample.class, bytes) : AvroCodec.decode(Sample.getDecoder(), bytes);
         } catch (MissingSchemaException e) {
             throw new Rejection(Rejection.Reason.UNKNOWN_SCHEMA, "not a Sample: " + e.getMessage());
         } catch (BadHeaderException e) {
@@ -55,17 +65,15 @@ public final class SampleDecoder implements Serializable {
             throw new Rejection(Rejection.Reason.WRONG_SHAPE, "shape " + got + " does not match the configured input shape "
                     + Arrays.toString(shape));
         }
-        List<Float> values = s.getValues();
-        if (values.size() != size) {
-            throw new Rejection(Rejection.Reason.WRONG_SHAPE, values.size() + " values do not fill shape " + got + " (" + size + ")");
+        // Unboxed, whichever path decoded the record; the hand-written codec's array needs no copy: s is dropped.
+        float[] x = s.getValues() instanceof FloatList f ? f.array() : FloatList.toArray(s.getValues());
+        if (x.length != size) {
+            throw new Rejection(Rejection.Reason.WRONG_SHAPE, x.length + " values do not fill shape " + got + " (" + size + ")");
         }
-        float[] x = new float[size];
         for (int i = 0; i < size; i++) {
-            float v = values.get(i);
-            if (!Float.isFinite(v)) {
-                throw new Rejection(Rejection.Reason.NON_FINITE, "value " + v + " at index " + i);
+            if (!Float.isFinite(x[i])) {
+                throw new Rejection(Rejection.Reason.NON_FINITE, "value " + x[i] + " at index " + i);
             }
-            x[i] = v;
         }
         Integer label = s.getLabel();
         if (label != null && label < 0) throw new Rejection(Rejection.Reason.BAD_LABEL, "label " + label + " is negative");

@@ -2,6 +2,7 @@ package io.contrastream.pipeline.embed;
 
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
@@ -125,11 +126,10 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
         long version = holder.version();
         String space = holder.spaceId();
         for (int i = 0; i < n; i++) {
-            List<Float> v = new ArrayList<>(vectors[i].length);
-            for (float f : vectors[i]) v.add(f);
             Instance x = batch.get(i);
-            output.collect(new StreamRecord<>(Embedding.newBuilder().setSampleId(x.id)
-                    .setEventTime(Instant.ofEpochMilli(x.eventTime)).setEncoderVersion(version).setVector(v).setSpaceId(space).build()));
+            // vectors[i] is fresh from the encoder and this record's alone: wrapped, not copied or boxed.
+            output.collect(new StreamRecord<>(new Embedding(x.id, Instant.ofEpochMilli(x.eventTime), version,
+                    FloatList.wrap(vectors[i]), space)));
         }
         embeddings.inc(n);
     }

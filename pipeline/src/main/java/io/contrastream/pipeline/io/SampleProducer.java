@@ -34,10 +34,8 @@ public final class SampleProducer implements AutoCloseable {
     public static Sample sample(String id, long eventTime, int[] shape, float[] values, Integer label) {
         List<Integer> s = new ArrayList<>(shape.length);
         for (int d : shape) s.add(d);
-        List<Float> v = new ArrayList<>(values.length);
-        for (float f : values) v.add(f);
-        return Sample.newBuilder().setId(id).setEventTime(Instant.ofEpochMilli(eventTime)).setShape(s).setValues(v)
-                .setLabel(label).setAttributes(Map.of()).build();
+        // Wraps a copy: the caller may reuse its array, and the record encodes without a Float per value.
+        return new Sample(id, Instant.ofEpochMilli(eventTime), s, FloatList.wrap(values.clone()), label, Map.of());
     }
 
     public void send(Sample sample) throws InterruptedException {

@@ -85,7 +85,7 @@ public final class SnapshotTopic {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                 if (r.offset() >= to) continue;
                 try {
-                    out.put(r.offset(), AvroCodec.decode(EncoderSnapshot.getDecoder(), r.value()));
+                    out.put(r.offset(), AvroCodec.decode(EncoderSnapshot.class, r.value()));
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(tp + "@" + r.offset() + " is not an EncoderSnapshot: " + e.getMessage(), e);
                 }

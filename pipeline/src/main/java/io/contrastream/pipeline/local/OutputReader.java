@@ -69,7 +69,7 @@ public final class OutputReader implements AutoCloseable {
     public void poll(Duration timeout) throws java.io.IOException {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             if (r.topic().equals(embeddingsTopic)) {
-                Embedding e = AvroCodec.decode(Embedding.getDecoder(), r.value());
+                Embedding e = AvroCodec.decode(Embedding.class, r.value());
                 embeddings++;
                 embeddedIds.add(e.getSampleId());
                 embeddingsByVersion.merge(e.getEncoderVersion(), 1L, Long::sum);
@@ -83,7 +83,7 @@ public final class OutputReader implements AutoCloseable {
                 deadLetterKeys.add(d.getTopic() + "/" + d.getPartition() + "@" + d.getOffset());
                 deadLettersByReason.merge(d.getReason(), 1L, Long::sum);
             } else if (r.topic().equals(snapshotTopic)) {
-                EncoderSnapshot s = AvroCodec.decode(EncoderSnapshot.getDecoder(), r.value());
+                EncoderSnapshot s = AvroCodec.decode(EncoderSnapshot.class, r.value());
                 snapshotVersions.add(s.getVersion());
                 snapshotSteps.add(s.getStep());
                 if (newestSnapshot == null || s.getVersion() > newestSnapshot.getVersion()) newestSnapshot = s;

@@ -6,13 +6,13 @@ import io.contrastream.pipeline.decode.DecodeFunction;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.pipeline.embed.EmbedOperator;
 import io.contrastream.pipeline.io.RawRecord;
+import io.contrastream.pipeline.io.RecordTypeInfo;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,10 +34,10 @@ public final class ReembedJob {
                 .setParallelism(parallelism)
                 .process(new DecodeFunction(c.get(JobParams.INPUT_SHAPE))).name("decode").uid("reembed-decode")
                 .setParallelism(parallelism);
-        DataStream<EncoderSnapshot> version = env.fromData(List.of(encoder), new AvroTypeInfo<>(EncoderSnapshot.class))
+        DataStream<EncoderSnapshot> version = env.fromData(List.of(encoder), RecordTypeInfo.snapshots())
                 .name("chosen-encoder").uid("reembed-encoder");
         samples.connect(version.broadcast())
-                .transform("embed", new AvroTypeInfo<>(Embedding.class),
+                .transform("embed", RecordTypeInfo.embeddings(),
                         new EmbedOperator(c.get(JobParams.EMBED_BATCH), c.get(JobParams.EMBED_MAX_DELAY_MS)))
                 .uid("reembed-embed").setParallelism(c.get(JobParams.EMBED_PARALLELISM))
                 .sinkTo(sink).name("reembed-sink").uid("reembed-sink").setParallelism(c.get(JobParams.EMBED_PARALLELISM));

@@ -4,9 +4,9 @@ import io.contrastream.model.data.Standardization;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.Snapshot;
+import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.schema.EncoderSnapshot;
 import io.contrastream.schema.InputStandardization;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Converts between the learner's snapshots and their Avro form on the wire. */
@@ -34,16 +34,14 @@ public final class Snapshots {
         return s.getAlignment() == null ? null : floats(s.getAlignment());
     }
 
+    /** A copy of the values, unboxed whichever way the record was decoded. */
     private static float[] floats(List<Float> v) {
-        float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) out[i] = v.get(i);
-        return out;
+        return FloatList.toArray(v);
     }
 
+    /** A copy (the learner's arrays stay its own) that encodes without a Float per value. */
     private static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float f : v) out.add(f);
-        return out;
+        return FloatList.wrap(v.clone());
     }
 
     public static Snapshot fromAvro(EncoderSnapshot s) {

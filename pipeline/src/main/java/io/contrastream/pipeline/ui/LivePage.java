@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.Embedding;
@@ -78,15 +79,13 @@ public final class LivePage implements AutoCloseable {
                 new TopicFollower.Topic(config.get(JobParams.DEAD_LETTER_TOPIC), -1,
                         v -> state.addDeadLetter(AvroCodec.decode(DeadLetter.getDecoder(), v).getReason())),
                 new TopicFollower.Topic(config.get(JobParams.EMBEDDINGS_TOPIC), TAIL, v -> {
-                    Embedding e = AvroCodec.decode(Embedding.getDecoder(), v);
-                    float[] values = new float[e.getVector().size()];
-                    for (int i = 0; i < values.length; i++) values[i] = e.getVector().get(i);
-                    state.addEmbedding(e.getSampleId(), e.getEncoderVersion(), values);
+                    Embedding e = AvroCodec.decode(Embedding.class, v);
+                    state.addEmbedding(e.getSampleId(), e.getEncoderVersion(), FloatList.toArray(e.getVector()));
                 }),
                 new TopicFollower.Topic(config.get(JobParams.SAMPLES_TOPIC), TAIL, v -> {
                     Sample s;
                     try {
-                        s = AvroCodec.decode(Sample.getDecoder(), v);
+                        s = AvroCodec.decode(Sample.class, v);
                     } catch (Exception e) {   // the samples topic carries the bad inputs too: expected, only counted
                         state.addUnreadable();
                         return;

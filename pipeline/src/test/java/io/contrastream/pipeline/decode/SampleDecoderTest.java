@@ -7,8 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.BadRecords;
 import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.schema.Sample;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
@@ -89,5 +98,80 @@ class SampleDecoderTest {
         assertEquals(java.util.Set.of(Rejection.Reason.BAD_LABEL), reasons.get("negative-label"));
         assertEquals(java.util.Set.of(Rejection.Reason.BAD_ID), reasons.get("empty-id"));
         assertEquals(BadRecords.HOSTILE_KINDS.size(), reasons.size());
+    }
+
+    @Test
+    void theHandWrittenPathAcceptsAndRejectsExactlyWhatAvrosPathDoes() {
+        int[] shape = {16};
+        SampleDecoder d = new SampleDecoder(shape);
+        SplittableRandom rng = new SplittableRandom(23);
+        for (int i = 0; i < 13 * 40; i++) assertSameOutcome(d, BadRecords.hostile(i, shape, 23));
+        for (int i = 0; i < 4000; i++) {
+            float[] values = new float[16];
+            for (int j = 0; j < values.length; j++) values[j] = (float) rng.nextGaussian();
+            Sample s = SampleProducer.sample("s-" + i, rng.nextLong(), shape, values, rng.nextBoolean() ? null : rng.nextInt(10));
+            if (rng.nextBoolean()) s.setAttributes(Map.of("source", "test", "n", Integer.toString(i)));
+            byte[] b = AvroCodec.encode(s);
+            switch (i % 4) {
+                case 0 -> b = Arrays.copyOf(b, 10 + rng.nextInt(b.length - 10));                 // truncated
+                case 1 -> b[10 + rng.nextInt(b.length - 10)] ^= (byte) (1 << rng.nextInt(8));     // one bit flipped
+                case 2 -> b[10 + rng.nextInt(b.length - 10)] = (byte) rng.nextInt(256);           // one byte replaced
+                default -> {                                                                        // noise after a point
+                    for (int j = 10 + rng.nextInt(b.length - 10); j < b.length; j++) b[j] = (byte) rng.nextInt(256);
+                }
+            }
+            assertSameOutcome(d, b);
+        }
+    }
+
+    @Test
+    void aSampleOfAnEarlierWriterSchemaStillDecodes() throws Exception {
+        // A plausible earlier Sample: no label, no attributes. The hand-written codec knows only the current schema,
+        // so this record must take Avro's resolving path and get the defaults.
+        Schema earlier = new Schema.Parser().parse("""
+                {"type": "record", "name": "Sample", "namespace": "io.contrastream.schema", "fields": [
+                  {"name": "id", "type": "string"},
+                  {"name": "event_time", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+                  {"name": "shape", "type": {"type": "array", "items": "int"}},
+                  {"name": "values", "type": {"type": "array", "items": "float"}}]}""");
+        Sample.getDecoder().addSchema(earlier);
+        GenericRecord old = new GenericData.Record(earlier);
+        old.put("id", "old-1");
+        old.put("event_time", 77L);
+        old.put("shape", List.of(4));
+        old.put("values", List.of(1f, 2f, 3f, 4f));
+        ByteBuffer b = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), earlier).encode(old);
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        Instance x = decoder.decode(bytes);
+        assertEquals("old-1", x.id);
+        assertEquals(77, x.eventTime);
+        assertEquals(Instance.NO_LABEL, x.label);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, x.values);
+    }
+
+    /** The same Instance from both paths, or the same rejection (the same detail too, once the bytes decoded). */
+    private static void assertSameOutcome(SampleDecoder d, byte[] bytes) {
+        Object hand = outcome(d, bytes, true);
+        Object avro = outcome(d, bytes, false);
+        if (hand instanceof Rejection h && avro instanceof Rejection a) {
+            assertEquals(a.reason(), h.reason(), () -> a.getMessage() + " / " + h.getMessage());
+            if (a.reason() != Rejection.Reason.UNDECODABLE) assertEquals(a.getMessage(), h.getMessage());
+        } else if (hand instanceof Instance h && avro instanceof Instance a) {
+            assertEquals(a.id, h.id);
+            assertEquals(a.eventTime, h.eventTime);
+            assertEquals(a.label, h.label);
+            assertArrayEquals(a.values, h.values);
+        } else {
+            throw new AssertionError("Avro's path gave " + avro + ", the hand-written one " + hand);
+        }
+    }
+
+    private static Object outcome(SampleDecoder d, byte[] bytes, boolean handWritten) {
+        try {
+            return d.decode(bytes, handWritten);
+        } catch (Rejection r) {
+            return r;
+        }
     }
 }
