@@ -43,12 +43,13 @@ public final class LearnerBench {
         }
     }
 
-    /** The benchmark encoders: the MLP 784-512-256 → 128 and the small CNN of the reference runs, on 1×28×28. */
+    /** The benchmark encoders: the MLP 784-512-256 → 128 and the small CNN of the reference runs, on 1×28×28, also with batch norm. */
     static EncoderConfig encoder(String name) {
         return switch (name) {
             case "mlp" -> new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {784}, new int[] {512}, 256, 256, 128, 1);
             case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, new int[] {32, 64}, 128, 128, 128, 1);
-            default -> throw new IllegalArgumentException("encoder must be mlp or cnn, got " + name);
+            case "cnn-bn" -> encoder("cnn").withConvBatchNorm(true);
+            default -> throw new IllegalArgumentException("encoder must be mlp, cnn or cnn-bn, got " + name);
         };
     }
 

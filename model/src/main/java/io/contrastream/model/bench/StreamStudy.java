@@ -44,7 +44,7 @@ public final class StreamStudy {
             Map.entry("shape", ""), Map.entry("standardize", "false"), Map.entry("crop", "0.5"), Map.entry("flip", "0.5"),
             Map.entry("tcrop", "0.8"), Map.entry("warp", "0.25"),
             Map.entry("random", "false"), Map.entry("compat", "0"), Map.entry("every", "20"), Map.entry("firstserve", "40"),
-            Map.entry("plateau", "0"), Map.entry("maxwarm", "1000"), Map.entry("window", "50"));
+            Map.entry("plateau", "0"), Map.entry("maxwarm", "1000"), Map.entry("window", "50"), Map.entry("bn", "false"));
 
     private StreamStudy() {}
 
@@ -68,7 +68,7 @@ public final class StreamStudy {
         EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.valueOf(a.get("arch").toUpperCase()),
                 a.get("arch").equals("mlp") ? new int[] {train.itemSize()} : shape,
                 hidden, Integer.parseInt(a.get("embedding")), Integer.parseInt(a.get("projection")),
-                Integer.parseInt(a.get("projection")), seed);
+                Integer.parseInt(a.get("projection")), seed, Boolean.parseBoolean(a.get("bn")));
         LearnerConfig config = new LearnerConfig(Integer.parseInt(a.get("queue")), Double.parseDouble(a.get("tau")),
                 Double.parseDouble(a.get("m")), LearnerConfig.Optimizer.ADAM, Double.parseDouble(a.get("lr")), 0,
                 new QueueHygiene(Boolean.parseBoolean(a.get("mask")), Double.parseDouble(a.get("maxcos")), Integer.parseInt(a.get("maxage"))),

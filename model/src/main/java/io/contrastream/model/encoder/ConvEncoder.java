@@ -16,6 +16,7 @@ public final class ConvEncoder implements TrainableEncoder {
     private final INDArray gradient;
     private final ConvStage[] stages;
     private final DenseStack head;
+    private final INDArray[] statisticsGradients;
     private final int inputSize;
     private INDArray trainFlat;
     private INDArray inferFlat;
@@ -35,18 +36,21 @@ public final class ConvEncoder implements TrainableEncoder {
         ParamLayout layout = new ParamLayout(params, gradient);
         int convLayers = Encoders.convStages(config);
         stages = new ConvStage[convLayers];
+        int per = Encoders.layersPerStage(config);
         int[] maps = config.mapShape();
         int c = maps[0];
         int h = maps[1];
         int w = maps[2];
         for (int i = 0; i < convLayers; i++) {
-            stages[i] = layout.conv(net, 2 * i, c, h, w, Encoders.kernel(config), Encoders.pool(config));   // conv, pool, ...
+            // conv, pool, ... or conv, batch norm, ReLU, pool, ...
+            stages[i] = layout.conv(net, per * i, c, h, w, Encoders.kernel(config), Encoders.pool(config), config.convBatchNorm());
             c = stages[i].filters;
             h = stages[i].pooledHeight;
             w = stages[i].pooledWidth;
         }
-        this.head = layout.dense(net, 2 * convLayers, net.getnLayers());
+        this.head = layout.dense(net, per * convLayers, net.getnLayers());
         layout.checkComplete();
+        this.statisticsGradients = layout.statisticsGradients();
     }
 
     private INDArray lastInput;
@@ -137,6 +141,11 @@ public final class ConvEncoder implements TrainableEncoder {
     @Override
     public void normalizeProjection(int groups) {
         head.normalizeHidden(head.layers() - 2, groups);
+    }
+
+    @Override
+    public void clearStatisticsGradient() {
+        for (INDArray g : statisticsGradients) g.assign(0);
     }
 
     @Override

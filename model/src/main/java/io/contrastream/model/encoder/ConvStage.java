@@ -14,11 +14,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Activations between stages live on the heap in channel-major layout [C][B][H][W], so each channel is one
  * contiguous row of the im2col and gemm matrices; only the gemm operands are off-heap.
+ *
+ * <p>With a {@link ConvNorm}, the convolution has no bias and its output is batch-normalised before the ReLU.
  */
 final class ConvStage {
 
     private final INDArray w;     // F×C·K, row-major
-    private final INDArray b;     // 1×F
+    private final INDArray b;     // 1×F, null under batch normalisation
+    private final ConvNorm norm;  // null: bias, no batch normalisation
     private final INDArray gw;
     private final INDArray gb;
     final int channels;
@@ -41,7 +44,8 @@ final class ConvStage {
         INDArray col;             // C·K × B·H·W
         INDArray z;               // F × B·H·W, the gemm output
         float[] colHeap;
-        float[] act;              // F × B·H·W after bias and ReLU
+        float[] act;              // F × B·H·W after bias (or batch norm) and ReLU
+        float[] pre;              // F × B·H·W before batch norm, training only
         float[] pooled;           // F × B·Hp·Wp
         INDArray dz;              // backward only
         INDArray dcol;
@@ -49,7 +53,9 @@ final class ConvStage {
         float[] dIn;
     }
 
-    ConvStage(INDArray w, INDArray b, INDArray gw, INDArray gb, int channels, int height, int width, int[] kernel, int[] pool) {
+    ConvStage(INDArray w, INDArray b, INDArray gw, INDArray gb, ConvNorm norm, int channels, int height, int width,
+              int[] kernel, int[] pool) {
+        if ((b == null) == (norm == null)) throw new IllegalArgumentException("a conv stage has either a bias or batch normalisation");
         if (kernel[0] % 2 == 0 || kernel[1] % 2 == 0) throw new IllegalArgumentException("kernel sizes must be odd, got " + Arrays.toString(kernel));
         this.kh = kernel[0];
         this.kw = kernel[1];
@@ -60,6 +66,7 @@ final class ConvStage {
         this.b = b;
         this.gw = gw;
         this.gb = gb;
+        this.norm = norm;
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -98,11 +105,21 @@ final class ConvStage {
         put(s.col, colHeap);                                                           // C·K × B·H·W
         Blas.gemm(w, s.col, s.z, 1f, 0f);                                               // F × B·H·W: W·col
         get(s.z, s.act);
-        float[] bias = b.toFloatVector();
+        float[][] affine;                                                                // per filter: {scale, shift}
+        if (norm == null) {
+            affine = new float[][] {new float[filters], b.toFloatVector()};
+            Arrays.fill(affine[0], 1f);
+        } else if (keep) {
+            s.pre = grow(s.pre, filters * cols);
+            System.arraycopy(s.act, 0, s.pre, 0, filters * cols);                       // z, for backward
+            affine = norm.train(s.pre, cols);
+        } else {
+            affine = norm.infer();
+        }
         float[] act = s.act;
         float[] pooled = s.pooled;
         IntStream.range(0, filters).parallel().forEach(f -> {
-            biasRelu(act, f * cols, cols, bias[f]);                                      // B·H·W: relu(z + b)
+            affineRelu(act, f * cols, cols, affine[0][f], affine[1][f]);                 // B·H·W: relu(γ·x̂ + β) or relu(z + b)
             maxPool(act, f, n, pooled);                                          // B·Hp·Wp
         });
         return pooled;
@@ -133,9 +150,9 @@ final class ConvStage {
         }
     }
 
-    private static void biasRelu(float[] a, int from, int len, float bias) {
+    private static void affineRelu(float[] a, int from, int len, float scale, float shift) {
         for (int i = from, end = from + len; i < end; i++) {
-            a[i] = Math.max(a[i] + bias, 0f);   // branch-free: a ReLU branch mispredicts on half the values
+            a[i] = Math.max(a[i] * scale + shift, 0f);   // branch-free: a ReLU branch mispredicts on half the values
         }
     }
 
@@ -212,16 +229,19 @@ final class ConvStage {
         float[] dAct = s.scratch;
         Arrays.fill(dAct, 0, filters * cols, 0f);
         unpool(s.act, s.pooled, dPooled, n, dAct);                                      // max routes, ReLU′ masks
+        if (norm != null) norm.backward(s.pre, dAct, cols);                              // ∂L/∂y → ∂L/∂z, fills ∂γ, ∂β
         s.dz = DenseStack.buffer(s.dz, filters, cols);
         put(s.dz, dAct, filters * cols);                                                 // F × B·H·W
         Blas.gemm(s.dz, s.col.transpose(), gw, 1f, 0f);                                  // F × C·K: dz·colᵀ
-        float[] db = new float[filters];
-        for (int f = 0; f < filters; f++) {
-            double sum = 0;
-            for (int i = f * cols, end = i + cols; i < end; i++) sum += dAct[i];
-            db[f] = (float) sum;
+        if (gb != null) {
+            float[] db = new float[filters];
+            for (int f = 0; f < filters; f++) {
+                double sum = 0;
+                for (int i = f * cols, end = i + cols; i < end; i++) sum += dAct[i];
+                db[f] = (float) sum;
+            }
+            gb.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(db).reshape(1, filters));  // 1×F: Σ of dz rows
         }
-        gb.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(db).reshape(1, filters));  // 1×F: Σ of dz rows
         if (!inputGradient) return null;
         s.dcol = DenseStack.buffer(s.dcol, channels * k, cols);
         Blas.gemm(w.transpose(), s.dz, s.dcol, 1f, 0f);                                 // C·K × B·H·W: Wᵀ·dz

@@ -1,5 +1,6 @@
 package io.contrastream.model.encoder;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
@@ -10,6 +11,10 @@ import java.util.Arrays;
  *
  * <p>The backbone ends in a layer of {@code embeddingDim} units (the features consumers receive); the projection
  * head ({@code embeddingDim → projectionHidden → projectionDim}, as in MoCo v2 / SimCLR) is used only by the loss.
+ *
+ * <p>{@code convBatchNorm} puts batch normalisation (with γ, β and running statistics) after every convolution of a
+ * convolutional backbone, before its ReLU. It is written to JSON only when on, so the JSON of every configuration
+ * without it, and every snapshot made before it existed, reads and compares as before.
  */
 public record EncoderConfig(
         Architecture architecture,
@@ -18,7 +23,8 @@ public record EncoderConfig(
         int embeddingDim,
         int projectionHidden,
         int projectionDim,
-        long seed) implements Serializable {
+        long seed,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean convBatchNorm) implements Serializable {
 
     /**
      * The backbone family; chosen from the input's shape unless set explicitly: an MLP for vectors [d], a CNN of 3×3
@@ -49,8 +55,22 @@ public record EncoderConfig(
         if (embeddingDim <= 0 || projectionHidden <= 0 || projectionDim <= 0) {
             throw new IllegalArgumentException("embeddingDim, projectionHidden and projectionDim must be positive");
         }
+        if (convBatchNorm && !architecture.convolutional()) {
+            throw new IllegalArgumentException("convBatchNorm needs a convolutional backbone, got " + architecture);
+        }
         inputShape = inputShape.clone();
         hidden = hidden == null ? new int[0] : hidden.clone();
+    }
+
+    /** Without batch normalisation in the backbone (the default). */
+    public EncoderConfig(Architecture architecture, int[] inputShape, int[] hidden, int embeddingDim, int projectionHidden,
+                         int projectionDim, long seed) {
+        this(architecture, inputShape, hidden, embeddingDim, projectionHidden, projectionDim, seed, false);
+    }
+
+    /** This configuration with batch normalisation after every convolution switched on or off. */
+    public EncoderConfig withConvBatchNorm(boolean on) {
+        return new EncoderConfig(architecture, inputShape, hidden, embeddingDim, projectionHidden, projectionDim, seed, on);
     }
 
     /** MLP for rank-1 inputs, CONV1D for rank-2 [C,T] windows, CNN for rank-3 [C,H,W] images. */
@@ -94,12 +114,14 @@ public record EncoderConfig(
     public boolean equals(Object o) {
         return o instanceof EncoderConfig c && architecture == c.architecture && Arrays.equals(inputShape, c.inputShape)
                 && Arrays.equals(hidden, c.hidden) && embeddingDim == c.embeddingDim
-                && projectionHidden == c.projectionHidden && projectionDim == c.projectionDim && seed == c.seed;
+                && projectionHidden == c.projectionHidden && projectionDim == c.projectionDim && seed == c.seed
+                && convBatchNorm == c.convBatchNorm;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(inputShape) + Arrays.hashCode(hidden) + embeddingDim + 7 * projectionDim;
+        return 31 * Arrays.hashCode(inputShape) + Arrays.hashCode(hidden) + embeddingDim + 7 * projectionDim
+                + (convBatchNorm ? 1 : 0);
     }
 
     @Override

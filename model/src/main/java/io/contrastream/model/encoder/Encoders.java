@@ -3,6 +3,8 @@ package io.contrastream.model.encoder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -35,8 +37,19 @@ public final class Encoders {
             for (int f : convFilters(c)) {
                 // Same-padded convolutions halved by max pooling: the small CNN of the reference runs for images
                 // (3×3, 2×2); along time only for windows (1×5, 1×2), as a 1-D temporal CNN (Wang et al. 2017).
-                list.layer(layer++, new ConvolutionLayer.Builder(k[0], k[1]).nOut(f)
-                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build());
+                if (c.convBatchNorm()) {
+                    // conv → BN → ReLU (Ioffe & Szegedy 2015, §3.2): no conv bias, since BN's mean subtraction
+                    // cancels it and β takes its place; running statistics stored as plain variances ("var"), not
+                    // DL4J's default log10 standard deviations, so the im2col path reads and writes them directly.
+                    list.layer(layer++, new ConvolutionLayer.Builder(k[0], k[1]).nOut(f).hasBias(false)
+                            .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build());
+                    list.layer(layer++, new BatchNormalization.Builder().useLogStd(false)
+                            .decay(BN_DECAY).eps(BN_EPS).build());
+                    list.layer(layer++, new ActivationLayer.Builder().activation(Activation.RELU).build());
+                } else {
+                    list.layer(layer++, new ConvolutionLayer.Builder(k[0], k[1]).nOut(f)
+                            .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build());
+                }
                 list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                         .kernelSize(p[0], p[1]).stride(p[0], p[1]).build());
             }
@@ -56,6 +69,15 @@ public final class Encoders {
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         return net;
+    }
+
+    /** DL4J's defaults for its BatchNormalization layer: running statistics ← decay·old + (1 − decay)·batch. */
+    static final double BN_DECAY = 0.9;
+    static final double BN_EPS = 1e-5;
+
+    /** DL4J layers per conv stage: conv, pool; or conv, batch norm, ReLU, pool. */
+    static int layersPerStage(EncoderConfig c) {
+        return c.convBatchNorm() ? 4 : 2;
     }
 
     /** The CNN's filters per conv stage: the configured hidden sizes, or the reference runs' 32, 64. */

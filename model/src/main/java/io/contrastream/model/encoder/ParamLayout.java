@@ -15,6 +15,7 @@ final class ParamLayout {
     private final INDArray params;
     private final INDArray gradient;
     private long offset;
+    private final java.util.List<INDArray> statistics = new java.util.ArrayList<>();   // gradient views of running stats
 
     ParamLayout(INDArray params, INDArray gradient) {
         this.params = params;
@@ -43,8 +44,12 @@ final class ParamLayout {
         return new DenseStack(w, b, gw, gb);
     }
 
-    /** A same-padded kh×kw convolution + ph×pw max pooling: b (nOut) then W [nOut, nIn, kh, kw] row-major. */
-    ConvStage conv(MultiLayerNetwork net, int layerIndex, int channels, int height, int width, int[] kernel, int[] pool) {
+    /**
+     * A same-padded kh×kw convolution + ph×pw max pooling: b (nOut) then W [nOut, nIn, kh, kw] row-major; with
+     * {@code batchNorm}, W alone, then the next layer's γ, β, running mean and running variance (nOut each).
+     */
+    ConvStage conv(MultiLayerNetwork net, int layerIndex, int channels, int height, int width, int[] kernel, int[] pool,
+                   boolean batchNorm) {
         Layer layer = net.getLayer(layerIndex);
         long[] shape = layer.getParam("W").shape();
         int filters = (int) shape[0];
@@ -52,15 +57,44 @@ final class ParamLayout {
             throw new IllegalStateException("expected a " + kernel[0] + "×" + kernel[1] + " convolution over " + channels
                     + " channels, got W " + java.util.Arrays.toString(shape));
         }
-        INDArray b = slice(params, offset, filters).reshape(1, filters);
-        INDArray gb = slice(gradient, offset, filters).reshape(1, filters);
-        offset += filters;
+        INDArray gb = batchNorm ? null : slice(gradient, offset, filters).reshape(1, filters);
+        INDArray b = batchNorm ? null : vector(filters, params);
         long k = (long) channels * kernel[0] * kernel[1];
         INDArray w = slice(params, offset, filters * k).reshape('c', filters, k);
         INDArray gw = slice(gradient, offset, filters * k).reshape('c', filters, k);
         offset += filters * k;
         check(layer, w, b);
-        return new ConvStage(w, b, gw, gb, channels, height, width, kernel, pool);
+        ConvNorm norm = null;
+        if (batchNorm) {
+            Layer bn = net.getLayer(layerIndex + 1);
+            String[] names = {"gamma", "beta", "mean", "var"};
+            INDArray[] p = new INDArray[4];
+            INDArray[] g = new INDArray[4];
+            for (int i = 0; i < 4; i++) {
+                g[i] = slice(gradient, offset, filters).reshape(1, filters);
+                p[i] = vector(filters, params);
+                if (!bn.getParam(names[i]).reshape(filters).equals(p[i].reshape(filters))) {
+                    throw new IllegalStateException("DL4J's batch-norm parameter layout is not the expected one at "
+                            + names[i] + " of layer " + bn.getIndex());
+                }
+            }
+            statistics.add(g[2]);
+            statistics.add(g[3]);
+            norm = new ConvNorm(p[0], p[1], p[2], p[3], g[0], g[1], Encoders.BN_DECAY, Encoders.BN_EPS);
+        }
+        return new ConvStage(w, b, gw, gb, norm, channels, height, width, kernel, pool);
+    }
+
+    /** The next n values of {@code flat} as a 1×n view; advances the offset past them (once per parameter). */
+    private INDArray vector(long n, INDArray flat) {
+        INDArray v = slice(flat, offset, n).reshape(1, n);
+        offset += n;
+        return v;
+    }
+
+    /** The gradient views of the running statistics handed out so far, which no optimizer may move. */
+    INDArray[] statisticsGradients() {
+        return statistics.toArray(new INDArray[0]);
     }
 
     /** Every parameter was handed out exactly once. */
@@ -72,7 +106,8 @@ final class ParamLayout {
 
     private static void check(Layer layer, INDArray w, INDArray b) {
         if (!layer.getParam("W").reshape('c', w.shape()).equals(w)
-                || !layer.getParam("b").reshape(b.length()).equals(b.reshape(b.length()))) {
+                || (b == null ? layer.paramTable().containsKey("b")
+                              : !layer.getParam("b").reshape(b.length()).equals(b.reshape(b.length())))) {
             throw new IllegalStateException("DL4J's parameter layout is not the expected one for layer "
                     + layer.getIndex() + " (" + layer.conf().getLayer().getClass().getSimpleName() + ")");
         }

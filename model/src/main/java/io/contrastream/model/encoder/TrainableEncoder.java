@@ -52,6 +52,12 @@ public interface TrainableEncoder {
                 + " has no batch-normalised projection head; BYOL and SimSiam need the CPU backend's encoders");
     }
 
+    /**
+     * Zeroes the gradient at the parameters no optimizer may move (batch-norm running statistics, which the training
+     * forward pass sets itself), e.g. after weight decay added λθ everywhere. None by default.
+     */
+    default void clearStatisticsGradient() {}
+
     /** All parameters, flat (1×P), a live view. */
     INDArray params();
 
@@ -64,6 +70,12 @@ public interface TrainableEncoder {
      */
     static TrainableEncoder create(EncoderConfig config) {
         if (config.architecture() == EncoderConfig.Architecture.MLP) return new DenseEncoder(config);
-        return io.contrastream.model.linalg.Blas.direct() ? new ConvEncoder(config) : new Dl4jEncoder(config);
+        boolean direct = io.contrastream.model.linalg.Blas.direct();
+        if (config.convBatchNorm() && !direct) {
+            // DL4J's layer returns its running-statistic updates as "gradients", which the learner's optimizer would
+            // then rescale as if they were gradients.
+            throw new UnsupportedOperationException("convBatchNorm needs the CPU backend's encoders");
+        }
+        return direct ? new ConvEncoder(config) : new Dl4jEncoder(config);
     }
 }

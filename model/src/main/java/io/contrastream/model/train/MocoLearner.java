@@ -91,6 +91,7 @@ public final class MocoLearner {
         lastNorm = grad.norm2Number().doubleValue();
         if (!guard.accept(lastNorm)) return false;
         if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);   // P: g + λθ (L2)
+        query.clearStatisticsGradient();                                          // running statistics are not trained
         updater.applyUpdater(grad, (int) step, 0);                                // P: Adam/Nesterov step, in place
         query.params().subi(grad);                                                // θ_q ← θ_q − update
         return true;

@@ -26,7 +26,17 @@ class CnnEncoderTest {
 
     @Test
     void aCnnLearnerTrainsOnImagesAndItsSnapshotEmbedsThem() {
-        MocoLearner learner = new MocoLearner(CNN, new LearnerConfig(32, 0.2, 0.99, LearnerConfig.Optimizer.SGD, 0.01, 0));
+        trainsAndEmbeds(CNN, new LearnerConfig(32, 0.2, 0.99, LearnerConfig.Optimizer.SGD, 0.01, 0));
+    }
+
+    /** With batch norm, Adam and weight decay: serving normalises with running statistics, so rows still do not interact. */
+    @Test
+    void aBatchNormalisedCnnLearnerTrainsAndItsSnapshotEmbedsRowsApart() {
+        trainsAndEmbeds(CNN.withConvBatchNorm(true), new LearnerConfig(32, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 1e-4));
+    }
+
+    private static void trainsAndEmbeds(EncoderConfig cnn, LearnerConfig config) {
+        MocoLearner learner = new MocoLearner(cnn, config);
         for (int s = 0; s < 3; s++) {
             StepStats stats = learner.step(images(s, 4), images(s + 100, 4), 4);
             assertTrue(Double.isFinite(stats.loss()));
