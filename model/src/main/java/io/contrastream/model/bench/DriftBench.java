@@ -10,6 +10,7 @@ import io.contrastream.model.drift.DriftAlarms;
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.Mmd;
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
@@ -56,7 +57,7 @@ public final class DriftBench {
         int[] labels = new int[labelFile.count()];
         for (int i = 0; i < labels.length; i++) labels[i] = (int) labelFile.values()[i];
 
-        EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.CNN, images.itemShape(), new int[] {32, 64}, 128, 128, 128, seed);
+        EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.CNN, images.itemShape(), Encoders.defaultConvFilters(), 128, 128, 128, seed);
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults());
         MocoLearner pre = new MocoLearner(encoder, LearnerConfig.defaults());
         long t0 = System.nanoTime();

@@ -6,6 +6,7 @@ import io.contrastream.model.augment.Augmenters;
 import io.contrastream.model.augment.ViewPair;
 import io.contrastream.model.data.Idx;
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.eval.FeedScore;
 import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.Compatibility;
@@ -45,7 +46,7 @@ public final class FeedStudy {
         Idx.Tensor test = Idx.read(dir.resolve("t10k-images-idx3-ubyte.gz"), true);
         int[] yte = labels(Idx.read(dir.resolve("t10k-labels-idx1-ubyte.gz"), false));
         long seed = Long.parseLong(a.get("seed"));
-        EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.CNN, train.itemShape(), new int[] {32, 64}, 128, 128, 128, seed);
+        EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.CNN, train.itemShape(), Encoders.defaultConvFilters(), 128, 128, 128, seed);
         LearnerConfig config = new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 new QueueHygiene(true, 1.0, 0), new LearnerConfig.Debiasing(0, 0), LearnerConfig.Method.MOCO);
         ServingSpace.Mechanism mechanism = ServingSpace.Mechanism.valueOf(a.get("mechanism").toUpperCase().replace('+', '_'));

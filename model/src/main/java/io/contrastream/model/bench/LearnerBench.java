@@ -1,6 +1,7 @@
 package io.contrastream.model.bench;
 
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.train.LearnerConfig;
@@ -47,7 +48,7 @@ public final class LearnerBench {
     static EncoderConfig encoder(String name) {
         return switch (name) {
             case "mlp" -> new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {784}, new int[] {512}, 256, 256, 128, 1);
-            case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, new int[] {32, 64}, 128, 128, 128, 1);
+            case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, Encoders.defaultConvFilters(), 128, 128, 128, 1);
             case "cnn-bn" -> encoder("cnn").withConvBatchNorm(true);
             default -> throw new IllegalArgumentException("encoder must be mlp, cnn or cnn-bn, got " + name);
         };

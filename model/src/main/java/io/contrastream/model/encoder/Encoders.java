@@ -80,9 +80,14 @@ public final class Encoders {
         return c.convBatchNorm() ? 4 : 2;
     }
 
-    /** The CNN's filters per conv stage: the configured hidden sizes, or the reference runs' 32, 64. */
+    /** The filters per conv stage of a CNN or CONV1D configured without hidden sizes: the reference runs' small CNN. */
+    public static int[] defaultConvFilters() {
+        return new int[] {32, 64};
+    }
+
+    /** The CNN's filters per conv stage: the configured hidden sizes, or {@link #defaultConvFilters()}. */
     static int[] convFilters(EncoderConfig c) {
-        return c.hidden().length == 0 ? new int[] {32, 64} : c.hidden();
+        return c.hidden().length == 0 ? defaultConvFilters() : c.hidden();
     }
 
     /** Kernel [kh, kw] of every conv stage. */

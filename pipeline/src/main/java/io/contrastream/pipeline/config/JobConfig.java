@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.config;
 
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.QueueHygiene;
 import java.io.Serializable;
@@ -83,7 +84,7 @@ public final class JobConfig implements Serializable {
             case CONV1D -> EncoderConfig.Architecture.CONV1D;
         };
         boolean cnn = arch.convolutional();
-        int[] hidden = cnn && !isSet(JobParams.HIDDEN) ? new int[] {32, 64} : get(JobParams.HIDDEN);
+        int[] hidden = cnn && !isSet(JobParams.HIDDEN) ? Encoders.defaultConvFilters() : get(JobParams.HIDDEN);
         // 512 where the input has room (Fashion-MNIST: +4 points on the linear probe over 128, BENCHMARKS.md); on
         // small inputs a wide random embedding already does as well as a trained one, and 128 learns more.
         int embedding = cnn && !isSet(JobParams.EMBEDDING_DIM) ? (shape.length > 0 && volume(shape) >= 512 ? 512 : 128)
