@@ -75,10 +75,7 @@ public final class Environments {
 
     private static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig c) {
         long interval = c.get(JobParams.CHECKPOINT_INTERVAL_MS);
-        if (interval > 0) env.enableCheckpointing(interval, CheckpointingMode.EXACTLY_ONCE);
-        else if (c.get(JobParams.DELIVERY) == JobParams.Delivery.EXACTLY_ONCE) {
-            throw new IllegalArgumentException("--delivery: 'exactly_once' needs checkpoints; expected --checkpoint-interval-ms > 0");
-        }
+        if (interval > 0) env.enableCheckpointing(interval, CheckpointingMode.EXACTLY_ONCE);   // JobConfig checked the delivery
         return env;
     }
 }

@@ -63,6 +63,9 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException("--batch-size: " + method.name().toLowerCase(java.util.Locale.ROOT)
                     + " batch-normalises over the batch; allowed: 2 to 65536");
         }
+        if (get(JobParams.DELIVERY) == JobParams.Delivery.EXACTLY_ONCE && get(JobParams.CHECKPOINT_INTERVAL_MS) <= 0) {
+            throw new IllegalArgumentException("--delivery: 'exactly_once' needs checkpoints; expected --checkpoint-interval-ms > 0");
+        }
         if (get(JobParams.SERVING_WARMUP_MAX_STEPS) < get(JobParams.SERVING_WARMUP_STEPS)) {
             throw new IllegalArgumentException("--serving-warmup-max-steps: " + get(JobParams.SERVING_WARMUP_MAX_STEPS)
                     + " is below --serving-warmup-steps " + get(JobParams.SERVING_WARMUP_STEPS) + "; allowed: at least that");

@@ -49,4 +49,15 @@ class JobConfigTest {
         assertTrue(e.getMessage().startsWith("--batch-size") && e.getMessage().contains("2 to 65536"), e.getMessage());
         assertEquals(1, JobConfig.parse(Map.of("method", "moco", "batch-size", "1")).get(JobParams.BATCH_SIZE));
     }
+
+    @Test
+    void crossChecksNameTheOptionAndWhatIsAllowed() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("delivery", "exactly_once", "checkpoint-interval-ms", "0")));
+        assertTrue(e.getMessage().startsWith("--delivery: 'exactly_once' needs checkpoints"), e.getMessage());
+        JobConfig.parse(Map.of("delivery", "at_least_once", "checkpoint-interval-ms", "0"));   // fine without checkpoints
+        e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("serving-warmup-steps", "200", "serving-warmup-max-steps", "100")));
+        assertTrue(e.getMessage().startsWith("--serving-warmup-max-steps: 100 is below --serving-warmup-steps 200"), e.getMessage());
+    }
 }
