@@ -127,7 +127,14 @@ public final class FeedBenchCommand implements Callable<Integer> {
                 readBack.update(reader.embeddedIds().size());
             }
             readBack.finish(reader.embeddedIds().size());
-            for (int i = 0; i < 4; i++) reader.poll(Duration.ofMillis(250));
+            // Snapshots are large and read more slowly than embeddings: wait for every version an embedding names.
+            java.util.Set<Long> named = new java.util.HashSet<>();
+            for (Embedding e : reader.lastEmbeddings().values()) named.add(e.getEncoderVersion());
+            while (!reader.snapshotVersions().containsAll(named) && System.currentTimeMillis() < deadline + 120_000) {
+                reader.poll(Duration.ofMillis(250));
+            }
+            named.removeAll(reader.snapshotVersions());
+            if (!named.isEmpty()) throw new IllegalStateException("embeddings name versions " + named + " that the snapshot topic does not hold");
             Map<Long, Integer> index = new HashMap<>();
             for (long v : reader.snapshotVersions()) {
                 EncoderSnapshot s = SnapshotTopic.find(c.kafkaProperties(), c.get(JobParams.SNAPSHOT_TOPIC), v);
