@@ -22,7 +22,7 @@ public final class LearnerBench {
 
     private LearnerBench() {}
 
-    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS}, {@code embed ENCODER BATCH THREADS SECONDS} or {@code gemm N SECONDS}. */
+    /** Arguments: {@code step ENCODER BATCH QUEUE SECONDS}, {@code multicrop ENCODER BATCH QUEUE LOCALS SECONDS}, {@code embed ENCODER BATCH THREADS SECONDS} or {@code gemm N SECONDS}. */
     public static void main(String[] args) throws InterruptedException {
         Locale.setDefault(Locale.ROOT);
         if (args.length >= 1 && args[0].equals("gemm")) {
@@ -31,8 +31,10 @@ public final class LearnerBench {
             embed(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         } else if (args.length == 5 && args[0].equals("step")) {
             step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        } else if (args.length == 6 && args[0].equals("multicrop")) {
+            multiCrop(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), Double.parseDouble(args[5]));
         } else {
-            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
+            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS | multicrop cnn|cnn512 BATCH QUEUE LOCALS SECONDS | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
             System.exit(2);
         }
     }
@@ -42,6 +44,7 @@ public final class LearnerBench {
         return switch (name) {
             case "mlp" -> new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {784}, new int[] {512}, 256, 256, 128, 1);
             case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, new int[] {32, 64}, 128, 128, 128, 1);
+            case "cnn512" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, new int[] {32, 64}, 512, 128, 128, 1);
             default -> throw new IllegalArgumentException("encoder must be mlp or cnn, got " + name);
         };
     }
@@ -90,6 +93,42 @@ public final class LearnerBench {
         System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"steps\": %d, "
                 + "\"samples_per_s\": %.1f, \"ms_per_step\": %.2f, \"gflops\": %s}%n",
                 name, batch, queue, steps, perSecond, 1000 * elapsed / steps, gflops);
+    }
+
+    /**
+     * The tensor cost of multi-crop: a plain MoCo step and one with {@code locals} local crops a sample, alternated step
+     * by step on two learners, so that a shared machine's load falls on both alike (crop making not included).
+     */
+    static void multiCrop(String name, int batch, int queue, int locals, double seconds) {
+        EncoderConfig config = encoder(name);
+        LearnerConfig lc = new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
+        MocoLearner plain = new MocoLearner(config, lc);
+        MocoLearner multi = new MocoLearner(config, lc);
+        SplittableRandom rng = new SplittableRandom(7);
+        float[] a = new float[batch * config.inputSize()];
+        float[] b = new float[a.length];
+        float[] l = new float[locals * a.length];
+        for (float[] x : new float[][] {a, b, l}) for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+        for (int i = 0; i < Math.max(10, queue / batch + 5); i++) {   // full queues and a warm JIT, as in step()
+            plain.step(a, b, batch);
+            multi.step(a, b, l, locals, null, batch);
+        }
+        long plainNanos = 0;
+        long multiNanos = 0;
+        int steps = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < seconds * 1e9 || steps < 5) {
+            long t0 = System.nanoTime();
+            plain.step(a, b, batch);
+            long t1 = System.nanoTime();
+            multi.step(a, b, l, locals, null, batch);
+            multiNanos += System.nanoTime() - t1;
+            plainNanos += t1 - t0;
+            steps++;
+        }
+        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"locals\": %d, \"steps\": %d, "
+                + "\"plain_ms_per_step\": %.1f, \"multicrop_ms_per_step\": %.1f, \"cost_ratio\": %.2f}%n",
+                name, batch, queue, locals, steps, plainNanos / 1e6 / steps, multiNanos / 1e6 / steps, (double) multiNanos / plainNanos);
     }
 
     /**
