@@ -16,6 +16,8 @@ import java.io.Serializable;
  * @param cropMinArea smallest area fraction, in (0, 1] (default 0.5), kept by the image random resized crop of an
  *     image at least {@link #CROP_REFERENCE_SIDE} px a side; smaller images get proportionally milder crops
  *     ({@link #cropMinAreaFor}), since the same fraction of far fewer pixels takes most of the shape with it
+ * @param cropMaxArea largest area fraction, in [cropMinArea, 1] (default 1), kept by the crop, scaled by image size as
+ *     cropMinArea is; below 1 it makes the small local crops of multi-crop (Caron et al. 2020)
  * @param cropAspectMin smallest width/height ratio, > 0 (default 3/4), of the crop box
  * @param cropAspectMax largest width/height ratio, >= cropAspectMin (default 4/3), of the crop box
  * @param flipProb probability, in [0, 1] (default 0: a flip changes the class of digits, text and anything with a
@@ -46,6 +48,7 @@ public record AugmentConfig(
         double scaleMin,
         double scaleMax,
         double cropMinArea,
+        double cropMaxArea,
         double cropAspectMin,
         double cropAspectMax,
         double flipProb,
@@ -75,6 +78,11 @@ public record AugmentConfig(
      */
     public double cropMinAreaFor(int side) {
         return 1 - (1 - cropMinArea) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
+    }
+
+    /** The largest crop area for an image whose shorter side is {@code side} px, scaled as {@link #cropMinAreaFor}. */
+    public double cropMaxAreaFor(int side) {
+        return 1 - (1 - cropMaxArea) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
     }
 
     private static final long serialVersionUID = 1L;
@@ -118,6 +126,9 @@ public record AugmentConfig(
         positive("scaleMin", scaleMin);
         atLeast("scaleMax", scaleMax, "scaleMin", scaleMin);
         fraction("cropMinArea", cropMinArea);
+        if (!(cropMaxArea >= cropMinArea && cropMaxArea <= 1)) {
+            throw outOfRange("cropMaxArea", "[cropMinArea=" + cropMinArea + ", 1]", cropMaxArea);
+        }
         positive("cropAspectMin", cropAspectMin);
         atLeast("cropAspectMax", cropAspectMax, "cropAspectMin", cropAspectMin);
         closed("flipProb", flipProb, 0, 1);
@@ -189,6 +200,7 @@ public record AugmentConfig(
         private double scaleMin = 0.8;
         private double scaleMax = 1.2;
         private double cropMinArea = 0.5;
+        private double cropMaxArea = 1;
         private double cropAspectMin = 3.0 / 4.0;
         private double cropAspectMax = 4.0 / 3.0;
         private double flipProb = 0;
@@ -216,6 +228,7 @@ public record AugmentConfig(
             featureMaskProb = c.featureMaskProb;
             scaleRange(c.scaleMin, c.scaleMax);
             cropMinArea = c.cropMinArea;
+            cropMaxArea = c.cropMaxArea;
             cropAspect(c.cropAspectMin, c.cropAspectMax);
             flipProb = c.flipProb;
             brightness = c.brightness;
@@ -244,6 +257,8 @@ public record AugmentConfig(
         public Builder scaleRange(double min, double max) { scaleMin = min; scaleMax = max; return this; }
 
         public Builder cropMinArea(double v) { cropMinArea = v; return this; }
+
+        public Builder cropMaxArea(double v) { cropMaxArea = v; return this; }
 
         public Builder cropAspect(double min, double max) {
             cropAspectMin = min;
@@ -290,7 +305,7 @@ public record AugmentConfig(
         /** Returns the validated configuration. */
         public AugmentConfig build() {
             return new AugmentConfig(strength, vectorNoiseStd, featureMaskProb, scaleMin, scaleMax,
-                            cropMinArea, cropAspectMin, cropAspectMax, flipProb, brightness, contrast,
+                            cropMinArea, cropMaxArea, cropAspectMin, cropAspectMax, flipProb, brightness, contrast,
                             imageNoiseProb, imageNoiseStd, erasingProb, erasingAreaMin, erasingAreaMax,
                             erasingAspectMin, erasingAspectMax, timeCropMinFraction, sequenceNoiseStd,
                             timeMaskProb, timeMaskMaxFraction, timeWarpMax, channelDropProb)

@@ -77,8 +77,9 @@ public final class ImageAugmenter implements Augmenter {
     private int[] cropBox(SplittableRandom rng) {
         double area = (double) height * width;
         double minArea = config.cropMinAreaFor(Math.min(height, width));
+        double maxArea = config.cropMaxAreaFor(Math.min(height, width));
         for (int attempt = 0; attempt < MAX_BOX_ATTEMPTS; attempt++) {
-            double target = area * AugmentMath.uniform(rng, minArea, 1.0);
+            double target = area * AugmentMath.uniform(rng, minArea, maxArea);
             double aspect = AugmentMath.logUniform(rng, config.cropAspectMin(), config.cropAspectMax());
             long w = Math.round(Math.sqrt(target * aspect));
             long h = Math.round(Math.sqrt(target / aspect));

@@ -24,9 +24,10 @@ public final class LearnerBench {
     private LearnerBench() {}
 
     /**
-     * Arguments: {@code step ENCODER BATCH QUEUE SECONDS [THREADINGS ROUNDS]}, {@code embed ENCODER BATCH THREADS SECONDS}
-     * or {@code gemm N SECONDS}. THREADINGS (e.g. {@code openblas,split}) are {@link Blas.Threading}s measured in turn,
-     * ROUNDS times, on one warm learner: a ratio within one run.
+     * Arguments: {@code step ENCODER BATCH QUEUE SECONDS [THREADINGS ROUNDS]}, {@code multicrop ENCODER BATCH QUEUE LOCALS
+     * SECONDS}, {@code embed ENCODER BATCH THREADS SECONDS} or {@code gemm N SECONDS}. THREADINGS (e.g.
+     * {@code openblas,split}) are {@link Blas.Threading}s measured in turn, ROUNDS times, on one warm learner: a ratio
+     * within one run.
      */
     public static void main(String[] args) throws InterruptedException {
         Locale.setDefault(Locale.ROOT);
@@ -38,8 +39,10 @@ public final class LearnerBench {
             String[] modes = args.length == 7 ? args[5].split(",") : new String[] {null};
             step(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]), modes,
                     args.length == 7 ? Integer.parseInt(args[6]) : 1);
+        } else if (args.length == 6 && args[0].equals("multicrop")) {
+            multiCrop(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), Double.parseDouble(args[5]));
         } else {
-            System.err.println("usage: LearnerBench step mlp|cnn BATCH QUEUE SECONDS [openblas,split ROUNDS] | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
+            System.err.println("usage: LearnerBench step mlp|cnn|cnn-bn|cnn512 BATCH QUEUE SECONDS [openblas,split ROUNDS] | multicrop cnn|cnn512 BATCH QUEUE LOCALS SECONDS | embed mlp|cnn BATCH THREADS SECONDS | gemm N SECONDS");
             System.exit(2);
         }
     }
@@ -50,7 +53,8 @@ public final class LearnerBench {
             case "mlp" -> new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {784}, new int[] {512}, 256, 256, 128, 1);
             case "cnn" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, Encoders.defaultConvFilters(), 128, 128, 128, 1);
             case "cnn-bn" -> encoder("cnn").withConvBatchNorm(true);
-            default -> throw new IllegalArgumentException("encoder must be mlp, cnn or cnn-bn, got " + name);
+            case "cnn512" -> new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 28, 28}, Encoders.defaultConvFilters(), 512, 128, 128, 1);
+            default -> throw new IllegalArgumentException("encoder must be mlp, cnn, cnn-bn or cnn512, got " + name);
         };
     }
 
@@ -113,6 +117,42 @@ public final class LearnerBench {
                 + "\"cpu_user_ms_per_step\": %.2f, \"cpu_system_ms_per_step\": %.2f}%n",
                 name, batch, queue, mode == null ? "default" : mode, steps, perSecond, 1000 * elapsed / steps, gflops,
                 (cpu1[0] - cpu0[0]) / 1e6 / steps, (cpu1[1] - cpu0[1]) / 1e6 / steps);
+    }
+
+    /**
+     * The tensor cost of multi-crop: a plain MoCo step and one with {@code locals} local crops a sample, alternated step
+     * by step on two learners, so that a shared machine's load falls on both alike (crop making not included).
+     */
+    static void multiCrop(String name, int batch, int queue, int locals, double seconds) {
+        EncoderConfig config = encoder(name);
+        LearnerConfig lc = new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
+        MocoLearner plain = new MocoLearner(config, lc);
+        MocoLearner multi = new MocoLearner(config, lc);
+        SplittableRandom rng = new SplittableRandom(7);
+        float[] a = new float[batch * config.inputSize()];
+        float[] b = new float[a.length];
+        float[] l = new float[locals * a.length];
+        for (float[] x : new float[][] {a, b, l}) for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+        for (int i = 0; i < Math.max(10, queue / batch + 5); i++) {   // full queues and a warm JIT, as in step()
+            plain.step(a, b, batch);
+            multi.step(a, b, l, locals, null, batch);
+        }
+        long plainNanos = 0;
+        long multiNanos = 0;
+        int steps = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < seconds * 1e9 || steps < 5) {
+            long t0 = System.nanoTime();
+            plain.step(a, b, batch);
+            long t1 = System.nanoTime();
+            multi.step(a, b, l, locals, null, batch);
+            multiNanos += System.nanoTime() - t1;
+            plainNanos += t1 - t0;
+            steps++;
+        }
+        System.out.printf("{\"impl\": \"java\", \"encoder\": \"%s\", \"batch\": %d, \"queue\": %d, \"locals\": %d, \"steps\": %d, "
+                + "\"plain_ms_per_step\": %.1f, \"multicrop_ms_per_step\": %.1f, \"cost_ratio\": %.2f}%n",
+                name, batch, queue, locals, steps, plainNanos / 1e6 / steps, multiNanos / 1e6 / steps, (double) multiNanos / plainNanos);
     }
 
     /**

@@ -44,7 +44,8 @@ public final class StreamStudy {
             Map.entry("shape", ""), Map.entry("standardize", "false"), Map.entry("crop", "0.5"), Map.entry("flip", "0.5"),
             Map.entry("tcrop", "0.8"), Map.entry("warp", "0.25"),
             Map.entry("random", "false"), Map.entry("compat", "0"), Map.entry("every", "20"), Map.entry("firstserve", "40"),
-            Map.entry("plateau", "0"), Map.entry("maxwarm", "1000"), Map.entry("window", "50"), Map.entry("bn", "false"));
+            Map.entry("plateau", "0"), Map.entry("maxwarm", "1000"), Map.entry("window", "50"), Map.entry("bn", "false"),
+            Map.entry("locals", "0"), Map.entry("localscale", "0.2,0.5"));
 
     private StreamStudy() {}
 
@@ -80,6 +81,8 @@ public final class StreamStudy {
         OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
         if (Boolean.parseBoolean(a.get("standardize"))) trainer.standardizing();
+        double[] localScale = java.util.Arrays.stream(a.get("localscale").split(",")).mapToDouble(Double::parseDouble).toArray();
+        if (Integer.parseInt(a.get("locals")) > 0) trainer.multiCrop(new io.contrastream.model.train.MultiCrop(Integer.parseInt(a.get("locals")), localScale[0], localScale[1]));
         // The feed's compatibility term as the job runs it: anchored on the version served at step firstserve, and
         // re-anchored on every version published after it (every N steps).
         io.contrastream.model.train.Compatibility compat = new io.contrastream.model.train.Compatibility(Double.parseDouble(a.get("compat")));

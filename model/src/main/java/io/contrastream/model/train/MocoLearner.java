@@ -71,11 +71,32 @@ public final class MocoLearner {
      * values, row-major; {@code ids} are the B samples' {@link SampleIds} fingerprints (null = unknown).
      */
     public StepStats step(float[] view1, float[] view2, long[] ids, int b) {
+        checkViews(view1, view2, b);
+        return objective.step(this, view1, view2, ids, b);
+    }
+
+    /**
+     * As {@link #step(float[], float[], long[], int)}, with {@code count} local crops of each sample in {@code locals}
+     * (crop-major: crop c's B rows together, see {@link MultiCrop}); MoCo only.
+     */
+    public StepStats step(float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
+        if (count == 0) return step(view1, view2, ids, b);
+        if (config.method() != LearnerConfig.Method.MOCO) {
+            throw new IllegalArgumentException("multi-crop is built for MoCo only, not " + config.method());
+        }
+        int d = encoder.inputSize();
+        if (count < 0 || locals == null || locals.length < (long) count * b * d) {
+            throw new IllegalArgumentException(count + " local crops of " + b + " samples need " + ((long) count * b * d) + " values");
+        }
+        checkViews(view1, view2, b);
+        return MultiCrop.mocoStep(this, view1, view2, locals, count, ids, b);
+    }
+
+    private void checkViews(float[] view1, float[] view2, int b) {
         int d = encoder.inputSize();
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
-        return objective.step(this, view1, view2, ids, b);
     }
 
     /**
@@ -106,11 +127,17 @@ public final class MocoLearner {
 
     /** The two views stacked in one reused 2B×D buffer: {@code first}'s rows, then {@code second}'s. */
     INDArray pairInput(int which, float[] first, float[] second, int b) {
+        return stackedInput(which, first, b, second, b);
+    }
+
+    /** {@code a}'s first {@code na} rows over {@code c}'s first {@code nc} in one reused (na+nc)×D buffer. */
+    INDArray stackedInput(int which, float[] a, int na, float[] c, int nc) {
         int d = encoder.inputSize();
-        if (inputs[which] == null || inputs[which].size(0) != 2L * b) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, 2L * b, d);
+        int rows = na + nc;
+        if (inputs[which] == null || inputs[which].size(0) != rows) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, rows, d);
         java.nio.FloatBuffer buffer = inputs[which].data().asNioFloat();
-        buffer.put(0, first, 0, b * d);
-        buffer.put(b * d, second, 0, b * d);
+        buffer.put(0, a, 0, na * d);
+        buffer.put(na * d, c, 0, nc * d);
         return inputs[which];
     }
 

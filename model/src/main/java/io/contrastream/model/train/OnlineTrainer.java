@@ -22,6 +22,8 @@ public final class OnlineTrainer {
     private final Augmenter augmenter;
     private final long seed;
     private RunningMoments moments;   // null: inputs train as they come
+    private MultiCrop multiCrop;      // null: two global views only
+    private Augmenter localAugmenter;
 
     public OnlineTrainer(MocoLearner learner, double ratio, ReplayBuffer replay, Augmenter augmenter, long seed) {
         if (!(ratio >= 0)) throw new IllegalArgumentException("replay ratio must be >= 0, got " + ratio);
@@ -42,6 +44,21 @@ public final class OnlineTrainer {
         return this;
     }
 
+    /**
+     * Adds multi-crop's local crops to every step (MoCo on images only), made here from the raw samples: a stream
+     * batch's from a generator seeded by the step (the caller's views came with their own generators), a replayed
+     * batch's from each sample's generator after its two views, so the global views stay what they were without it and
+     * a restored learner draws the same crops.
+     */
+    public OnlineTrainer multiCrop(MultiCrop m) {
+        if (learner.config().method() != LearnerConfig.Method.MOCO) {
+            throw new IllegalArgumentException("multi-crop is built for MoCo only, not " + learner.config().method());
+        }
+        localAugmenter = m.localAugmenter(augmenter);
+        multiCrop = m;
+        return this;
+    }
+
     /** The running input moments, or null when inputs are not standardised. */
     public RunningMoments moments() { return moments; }
 
@@ -57,14 +74,19 @@ public final class OnlineTrainer {
      * statistics go to {@code onStep}.
      */
     public void onBatch(float[] first, float[] second, float[] raw, long[] ids, int n, Consumer<StepStats> onStep) {
+        int d = learner.encoderConfig().inputSize();
+        if (multiCrop != null && raw == null) throw new IllegalArgumentException("multi-crop needs the raw samples");
+        float[] locals = multiCrop == null ? null : new float[multiCrop.count() * n * d];
         if (moments != null && raw != null) {
             moments.update(raw, n);
-            int d = learner.encoderConfig().inputSize();
             first = new float[n * d];
             second = new float[n * d];
-            views(moments.current().apply(raw, n), n, stepRng(0x57A4DL), first, second);
+            views(moments.current().apply(raw, n), n, stepRng(0x57A4DL), first, second, locals);
+        } else if (multiCrop != null) {
+            SplittableRandom rng = stepRng(0x10CA1L);
+            for (int i = 0; i < n; i++) multiCrop.crops(localAugmenter, Arrays.copyOfRange(raw, i * d, (i + 1) * d), rng.split(), locals, i, n);
         }
-        onStep.accept(learner.step(first, second, ids, n));
+        onStep.accept(learner.step(first, second, locals, crops(), ids, n));
         if (ratio == 0 || raw == null) return;
         replay.add(raw, ids, n);
         SplittableRandom rng = stepRng(0);
@@ -93,19 +115,28 @@ public final class OnlineTrainer {
         if (moments != null) raw = moments.current().apply(raw, n);
         float[] first = new float[n * d];
         float[] second = new float[n * d];
-        views(raw, n, rng, first, second);
-        return learner.step(first, second, ids, n);
+        float[] locals = multiCrop == null ? null : new float[multiCrop.count() * n * d];
+        views(raw, n, rng, first, second, locals);
+        return learner.step(first, second, locals, crops(), ids, n);
     }
 
-    /** Two fresh views of each of n rows into {@code first} and {@code second}. */
-    private void views(float[] rows, int n, SplittableRandom rng, float[] first, float[] second) {
+    /**
+     * Two fresh views of each of n rows into {@code first} and {@code second}, then its local crops into
+     * {@code locals} (null: none) from the same per-sample generator.
+     */
+    private void views(float[] rows, int n, SplittableRandom rng, float[] first, float[] second, float[] locals) {
         int d = learner.encoderConfig().inputSize();
         for (int i = 0; i < n; i++) {
-            ViewPair pair = Augmenters.twoViews(augmenter, Arrays.copyOfRange(rows, i * d, (i + 1) * d), rng.split());
+            float[] x = Arrays.copyOfRange(rows, i * d, (i + 1) * d);
+            SplittableRandom sample = rng.split();
+            ViewPair pair = Augmenters.twoViews(augmenter, x, sample);
             System.arraycopy(pair.first(), 0, first, i * d, d);
             System.arraycopy(pair.second(), 0, second, i * d, d);
+            if (locals != null) multiCrop.crops(localAugmenter, x, sample, locals, i, n);
         }
     }
+
+    private int crops() { return multiCrop == null ? 0 : multiCrop.count(); }
 
     public MocoLearner learner() { return learner; }
 

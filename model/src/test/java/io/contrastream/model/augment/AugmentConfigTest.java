@@ -39,6 +39,9 @@ class AugmentConfigTest {
         assertEquals(0.5, c.cropMinAreaFor(28));
         assertEquals(0.5, c.cropMinAreaFor(224));
         assertEquals(1 - 0.5 * 8 / 28.0, c.cropMinAreaFor(8), 1e-12, "smaller images, milder crops");
+        assertEquals(1.0, c.cropMaxAreaFor(8), "whole-image crops stay possible");
+        assertEquals(1 - 0.5 * 8 / 28.0, c.toBuilder().cropMinArea(0.2).cropMaxArea(0.5).build().cropMaxAreaFor(8), 1e-12,
+                "a local crop's upper bound scales as the lower one");
         assertSame(c, c.validate());
     }
 
@@ -67,6 +70,8 @@ class AugmentConfigTest {
                 bad("scaleMax", b -> b.scaleRange(1.2, 0.8)),
                 bad("cropMinArea", b -> b.cropMinArea(0)),
                 bad("cropMinArea", b -> b.cropMinArea(1.5)),
+                bad("cropMaxArea", b -> b.cropMaxArea(0.4)),
+                bad("cropMaxArea", b -> b.cropMaxArea(1.5)),
                 bad("cropAspectMin", b -> b.cropAspect(-1, 1)),
                 bad("cropAspectMax", b -> b.cropAspect(2, 1)),
                 bad("flipProb", b -> b.flipProb(1.5)),
@@ -102,7 +107,7 @@ class AugmentConfigTest {
     void validateCatchesConfigsMadeThroughTheCanonicalConstructor() {
         AugmentConfig d = AugmentConfig.defaults();
         AugmentConfig bad = new AugmentConfig(3, d.vectorNoiseStd(), d.featureMaskProb(), d.scaleMin(),
-                d.scaleMax(), d.cropMinArea(), d.cropAspectMin(), d.cropAspectMax(), d.flipProb(),
+                d.scaleMax(), d.cropMinArea(), d.cropMaxArea(), d.cropAspectMin(), d.cropAspectMax(), d.flipProb(),
                 d.brightness(), d.contrast(), d.imageNoiseProb(), d.imageNoiseStd(), d.erasingProb(),
                 d.erasingAreaMin(), d.erasingAreaMax(), d.erasingAspectMin(), d.erasingAspectMax(),
                 d.timeCropMinFraction(), d.sequenceNoiseStd(), d.timeMaskProb(), d.timeMaskMaxFraction(),
