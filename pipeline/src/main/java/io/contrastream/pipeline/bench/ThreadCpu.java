@@ -43,7 +43,7 @@ public final class ThreadCpu implements AutoCloseable {
     private final long childPid;
     private final long ticksPerSecond;
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
-    private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, String> comms = new ConcurrentHashMap<>();   // at first sight: a native thread inherits its creator's
     private final List<Snapshot> snapshots = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -103,12 +103,14 @@ public final class ThreadCpu implements AutoCloseable {
         try (Stream<Path> tasks = Files.list(proc.resolve("self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 int tid = Integer.parseInt(t.getFileName().toString());
+                String stat;
                 try {
-                    ticks.put(tid, ticks(Files.readString(t.resolve("stat"))));
+                    stat = Files.readString(t.resolve("stat"));
                 } catch (NoSuchFileException e) {
                     continue;   // exited between the listing and the read: the process total still has its time
                 }
-                if (seen.add(tid)) fresh.add(tid);
+                ticks.put(tid, ticks(stat));
+                if (comms.putIfAbsent(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))) == null) fresh.add(tid);
             }
         }
         long process = ticks(Files.readString(proc.resolve("self/stat")));
@@ -155,9 +157,28 @@ public final class ThreadCpu implements AutoCloseable {
     }
 
     /**
-     * The group a thread's CPU counts towards, from its name (null: a native thread with no Java name, e.g. an
-     * OpenBLAS worker; the learner does almost all of the BLAS work, so those count as the learner's).
+     * Each thread's group: by its name, or for a native thread without one (an OpenMP/BLAS worker) by the thread that
+     * created it, whose (15-character) name it inherits as comm; the learner's when that is unclear, since the
+     * learner does almost all of the BLAS work. The launcher's primordial thread (tid = pid) only waits: "other".
      */
+    static Map<Integer, String> groups(Map<Integer, String> names, Map<Integer, String> comms, int processId) {
+        Map<Integer, String> out = new HashMap<>();
+        for (Map.Entry<Integer, String> e : comms.entrySet()) {
+            int tid = e.getKey();
+            if (tid == processId) {
+                out.put(tid, "other");
+            } else if (names.containsKey(tid)) {
+                out.put(tid, group(names.get(tid)));
+            } else {
+                Set<String> creators = new HashSet<>();
+                names.values().stream().filter(n -> n.startsWith(e.getValue())).forEach(n -> creators.add(group(n)));
+                out.put(tid, creators.size() == 1 ? creators.iterator().next() : LEARNER);
+            }
+        }
+        return out;
+    }
+
+    /** The group a named thread's CPU counts towards (null: an unnamed native thread, counted as the learner's). */
     static String group(String name) {
         if (name == null) return LEARNER;
         Matcher task = TASK.matcher(name);
@@ -187,15 +208,12 @@ public final class ThreadCpu implements AutoCloseable {
     }
 
     /** The CPU between two snapshots by group, in ticks; "other" takes the time of threads that exited in between. */
-    static Map<String, Long> byGroup(Snapshot a, Snapshot b, Map<Integer, String> names, int processId) {
+    static Map<String, Long> byGroup(Snapshot a, Snapshot b, Map<Integer, String> groups) {
         Map<String, Long> out = new TreeMap<>();
         long sum = 0;
         for (Map.Entry<Integer, Long> e : b.threadTicks().entrySet()) {
             long delta = e.getValue() - a.threadTicks().getOrDefault(e.getKey(), 0L);
-            int tid = e.getKey();
-            // The launcher's primordial thread only waits for main; it has no Java name but is no BLAS worker.
-            String group = tid == processId ? "other" : group(names.get(tid));
-            out.merge(group, delta, Long::sum);
+            out.merge(groups.getOrDefault(e.getKey(), "other"), delta, Long::sum);
             sum += delta;
         }
         out.merge("other", Math.max(0, (b.processTicks() - a.processTicks()) - sum), Long::sum);
@@ -215,8 +233,7 @@ public final class ThreadCpu implements AutoCloseable {
      * between them): outside the learner, the learner, the benchmark itself, the broker, and the outside groups.
      */
     public String json(Snapshot[] w, long samples) {
-        int pid = (int) ProcessHandle.current().pid();
-        Map<String, Long> g = byGroup(w[0], w[1], names, pid);
+        Map<String, Long> g = byGroup(w[0], w[1], groups());
         double perSample = 1e6 / ticksPerSecond / Math.max(1, samples);
         double seconds = (w[1].wallMs() - w[0].wallMs()) / 1000.0;
         long outside = OUTSIDE.stream().mapToLong(k -> g.getOrDefault(k, 0L)).sum();
@@ -226,20 +243,38 @@ public final class ThreadCpu implements AutoCloseable {
                 : fmt((w[1].childTicks() - w[0].childTicks()) * perSample);
         return String.format("\"core_us_per_sample_outside_learner\": %s, \"learner_core_us_per_sample\": %s, "
                         + "\"bench_core_us_per_sample\": %s, \"broker_core_us_per_sample\": %s, \"cpu_groups\": {%s}, "
-                        + "\"cpu_window\": {\"seconds\": %.1f, \"samples\": %d, \"process_cores\": %.2f, \"clock_ticks_per_s\": %d}",
+                        + "\"cpu_window\": {\"seconds\": %.1f, \"samples\": %d, \"process_cores\": %.2f, \"clock_ticks_per_s\": %d, "
+                        + "\"load_average_1m\": %s}",
                 fmt(outside * perSample), fmt(g.getOrDefault(LEARNER, 0L) * perSample),
                 fmt(g.getOrDefault(BENCH, 0L) * perSample), child,
                 String.join(", ", groups.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue()).toList()),
                 seconds, samples, (w[1].processTicks() - w[0].processTicks()) / (double) ticksPerSecond / Math.max(1e-3, seconds),
-                ticksPerSecond);
+                ticksPerSecond, loadAverage());
     }
 
-    /** Thread names the sampler has learnt, with their group, for checking the attribution by eye. */
-    public Map<String, String> namedGroups() {
-        Map<String, String> out = new TreeMap<>();
-        Set<Integer> named = new HashSet<>(names.keySet());
-        names.forEach((tid, name) -> out.put(name, group(name)));
-        for (int tid : seen) if (!named.contains(tid)) out.put("[native " + tid + "]", group(null));
+    /** The 1-minute load average now (null without /proc): other work on the machine inflates CPU times. */
+    private String loadAverage() {
+        try {
+            return Files.readString(proc.resolve("loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "null";
+        }
+    }
+
+    private Map<Integer, String> groups() {
+        return groups(names, comms, (int) ProcessHandle.current().pid());
+    }
+
+    /** One line per thread busy in the window, "group, core-ms, name", for checking the attribution by eye. */
+    public List<String> describe(Snapshot[] w) {
+        Map<Integer, String> groups = groups();
+        List<String> out = new ArrayList<>();
+        w[1].threadTicks().forEach((tid, t) -> {
+            long ms = (t - w[0].threadTicks().getOrDefault(tid, 0L)) * 1000 / ticksPerSecond;
+            String name = names.getOrDefault(tid, "[native " + tid + ", created by: " + comms.get(tid) + "]");
+            if (ms > 0) out.add(String.format("%-14s %8d ms  %s", groups.get(tid), ms, name));
+        });
+        out.sort(null);
         return out;
     }
 

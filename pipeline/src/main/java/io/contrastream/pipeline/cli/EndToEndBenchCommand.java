@@ -56,7 +56,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Option(names = "--train-max-busy", description = "The job's --train-max-busy: 1 trains on every sample (default: ${DEFAULT-VALUE})", defaultValue = "1.0")
     double trainMaxBusy;
 
-    @Option(names = "--show-threads", description = "List every thread's name and CPU group on stderr")
+    @Option(names = "--show-threads", description = "List each thread's CPU group and CPU time in the steady window on stderr")
     boolean showThreads;
 
     @Option(names = "--work-dir", description = "Broker data (default: ${DEFAULT-VALUE})", defaultValue = ".data/bench-e2e")
@@ -209,8 +209,8 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private String cpuJson(ThreadCpu cpu) {
         long[] t = arrivals.stream().mapToLong(a -> a[0]).sorted().toArray();
         ThreadCpu.Snapshot[] w = cpu.window(t[(int) (t.length * 0.2)], t[(int) (t.length * 0.9)]);
-        if (showThreads) cpu.namedGroups().forEach((name, group) -> System.err.println(group + "\t" + name));
         if (w == null) return "\"core_us_per_sample_outside_learner\": null";
+        if (showThreads) cpu.describe(w).forEach(System.err::println);
         long from = w[0].wallMs();
         long to = w[1].wallMs();
         return cpu.json(w, Arrays.stream(t).filter(x -> x >= from && x <= to).count());

@@ -58,12 +58,22 @@ class ThreadCpuTest {
     }
 
     @Test
+    void nativeThreadsGoToTheirCreatorsGroupOrElseTheLearner() {
+        Map<Integer, String> names = Map.of(10, "main", 12, "batch -> learner -> (drift-encoders, drift-stats) (1/1)#0",
+                14, "embed -> embeddings-sink: Writer -> embeddings-sink: Committer (1/2)#0");
+        Map<Integer, String> comms = Map.of(1, "java", 10, "main", 12, "batch -> learne", 13, "batch -> learne",
+                14, "embed -> embedd", 15, "embed -> embedd", 16, "java");
+        assertEquals(Map.of(1, "other", 10, "bench", 12, "learner", 13, "learner", 14, "embed", 15, "embed", 16, "learner"),
+                ThreadCpu.groups(names, comms, 1));
+    }
+
+    @Test
     void deltasAddUpByGroupWithExitedThreadsInOther() {
-        Map<Integer, String> names = Map.of(10, "main", 11, "GC Thread#0", 12, "batch -> learner (1/1)#0");
-        // Thread 11 is born in the window (all its ticks count), 13 is a native BLAS worker, 1 the primordial thread.
+        Map<Integer, String> groups = Map.of(1, "other", 10, "bench", 11, "gc", 12, "learner", 13, "learner");
+        // Thread 11 is born in the window (all its ticks count); the process total has 100 ticks of exited threads.
         ThreadCpu.Snapshot a = new ThreadCpu.Snapshot(0, 1000, Map.of(1, 5L, 10, 100L, 12, 300L, 13, 50L), -1);
         ThreadCpu.Snapshot b = new ThreadCpu.Snapshot(1000, 1500, Map.of(1, 5L, 10, 150L, 11, 30L, 12, 600L, 13, 70L), -1);
-        Map<String, Long> g = ThreadCpu.byGroup(a, b, names, 1);
+        Map<String, Long> g = ThreadCpu.byGroup(a, b, groups);
         assertEquals(Map.of("bench", 50L, "gc", 30L, "learner", 320L, "other", 100L), g);
     }
 }
