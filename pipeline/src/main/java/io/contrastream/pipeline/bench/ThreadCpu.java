@@ -28,8 +28,8 @@ public final class ThreadCpu implements AutoCloseable {
     /** The benchmark's own main thread, sampler and Kafka clients (client.id / group id "bench-..."). */
     public static final String BENCH = "bench";
     /** The groups that make up "outside the learner", in report order; "other" also takes exited threads' CPU. */
-    public static final List<String> OUTSIDE = List.of("decode-augment", "kafka-source", "embed", "drift", "sinks", "gc",
-            "jit", "flink-runtime", "other");
+    public static final List<String> OUTSIDE = List.of("decode-augment", "kafka-source", "embed", "drift", "sinks",
+            "checkpoint", "gc", "jit", "flink-runtime", "other");
 
     /** CPU ticks (utime + stime) at one moment: the process as a whole, each live thread, and the child (-1: none). */
     public record Snapshot(long wallMs, long processTicks, Map<Integer, Long> threadTicks, long childTicks) {}
@@ -199,8 +199,10 @@ public final class ThreadCpu implements AutoCloseable {
         // G1's pauses run as VM operations on the VM Thread, so it counts as GC here.
         if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) return "gc";
         if (name.contains("CompilerThread") || name.equals("Sweeper thread")) return "jit";
+        // The asynchronous part of every checkpoint (state serialisation) runs on these, apart from its task.
+        if (name.startsWith("AsyncOperations") || name.equals("Checkpoint Timer")) return "checkpoint";
         for (String p : List.of("flink-", "Flink-", "OutputFlusher for ", "Time Trigger for ", "System Time Trigger for ",
-                "AsyncOperations", "mini-cluster-io", "jobmanager", "taskmanager", "resourcemanager", "SourceCoordinator",
+                "mini-cluster-io", "jobmanager", "taskmanager", "resourcemanager", "SourceCoordinator",
                 "Checkpoint Timer", "IOManager", "BLOB Server", "CloseableReaperThread")) {
             if (name.startsWith(p)) return "flink-runtime";
         }

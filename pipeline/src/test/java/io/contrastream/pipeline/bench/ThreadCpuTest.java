@@ -47,6 +47,7 @@ class ThreadCpuTest {
         assertEquals("flink-runtime", ThreadCpu.group("OutputFlusher for batch -> learner -> (drift-encoders, drift-stats) (1/1)#0"));
         assertEquals("flink-runtime", ThreadCpu.group("Time Trigger for embed -> embeddings-sink: Writer (1/2)#0"));
         assertEquals("flink-runtime", ThreadCpu.group("flink-pekko.actor.default-dispatcher-5"));
+        assertEquals("checkpoint", ThreadCpu.group("AsyncOperations-thread-3"));
         assertEquals("bench", ThreadCpu.group("main"));
         assertEquals("bench", ThreadCpu.group("bench-reader"));
         assertEquals("bench", ThreadCpu.group("kafka-producer-network-thread | bench-producer"));
