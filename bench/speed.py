@@ -241,7 +241,9 @@ def write_markdown(r):
                       f"**{e['core_us_per_sample_outside_learner']:,.0f} outside the learner** ({groups}), "
                       f"{e['learner_core_us_per_sample']:,.0f} in the learner (its task chain, the gemm helper and the native "
                       "BLAS threads); not counted: the benchmark's own producer and reader "
-                      f"{e['bench_core_us_per_sample']:,.0f}" + (f", the broker {broker:,.0f}" if broker is not None else "") + "."]
+                      f"{e['bench_core_us_per_sample']:,.0f}" + (f", the broker {broker:,.0f}" if broker is not None else "")
+                      + ". Costs paid per second rather than per sample (checkpoints every second, GC, JIT, timers) weigh "
+                      "more per sample the fewer samples per second a busy machine allows."]
     m = r.get("memory")
     if m:
         series = m["rss_heap_physical_offheap_mb"]
