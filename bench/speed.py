@@ -5,7 +5,8 @@ matrix-multiply ceiling; writes bench/results/speed.json and the tables in BENCH
 Run it through bench/speed, which installs the peer's packages and builds the project first. The end-to-end run
 (real broker, MiniCluster, training on) follows twice: training on every sample, with a memory phase of
 BENCH_MEMORY_MINUTES (default 10), and with --train-max-busy 0.5 (the learner sheds what it cannot train in half the
-wall-clock time); `bench/speed --e2e-only` redoes just that part against the learner numbers already in speed.json.
+wall-clock time); `bench/speed --e2e-only` redoes just that part against the learner numbers already in speed.json,
+and `BENCH_ONLY=cpu bench/speed` only the end-to-end per-thread CPU (one short run, merged into end_to_end).
 """
 import json
 import os
@@ -59,6 +60,24 @@ def e2e_runs():
 SHEDDING_MAX_BUSY = 0.5
 
 
+def cpu_fields(e2e):
+    """Per-thread CPU over bench-e2e's steady window, core-µs per sample embedded (its ThreadCpu)."""
+    return {k: e2e.get(k) for k in ("core_us_per_sample_outside_learner", "learner_core_us_per_sample",
+                                    "bench_core_us_per_sample", "broker_core_us_per_sample", "cpu_groups", "cpu_window")}
+
+
+def with_cpu_only(result):
+    """BENCH_ONLY=cpu: one bench-e2e run (no memory phase) for its CPU fields alone, merged into end_to_end; its
+    throughput and latency stay those of the full run, measured with the rest of the suite."""
+    e2e = end_to_end(1.0, 0)
+    result["end_to_end"].update(cpu_fields(e2e))
+    # From BENCH_E2E_FROM: BENCH_E2E_COMMAND says how that run was made.
+    command = "BENCH_ONLY=cpu bench/speed" if e2e_runs() else os.environ.get("BENCH_E2E_COMMAND", "contrastream bench-e2e")
+    result["end_to_end"]["cpu_measured"] = {"date": date.today().isoformat(), "command": command,
+                                            "samples_per_s": e2e["samples_per_s"]}
+    return result
+
+
 def with_end_to_end(result):
     learner = next(s for s in result["learner_step"] if s["encoder"] == "mlp" and s["batch"] == 256 and s["queue"] == 4096)
 
@@ -66,7 +85,7 @@ def with_end_to_end(result):
         return {"samples_per_s": e2e["samples_per_s"], "trained_samples_per_s": e2e.get("trained_samples_per_s"),
                 "train_max_busy": e2e.get("train_max_busy", 1.0),
                 "fraction_of_learner": round(e2e["samples_per_s"] / learner["java_samples_per_s"], 2),
-                "latency_rate": e2e["latency_rate"], "p50_ms": e2e["p50_ms"], "p99_ms": e2e["p99_ms"]}
+                "latency_rate": e2e["latency_rate"], "p50_ms": e2e["p50_ms"], "p99_ms": e2e["p99_ms"], **cpu_fields(e2e)}
 
     e2e = end_to_end(1.0, int(os.environ.get("BENCH_MEMORY_MINUTES", "10")))
     mem = e2e.get("memory") or {}
@@ -122,6 +141,12 @@ def main():
     # BENCH_ONLY=cnn (or mlp) re-measures only that encoder's rows and keeps the rest of speed.json as it was.
     only = os.environ.get("BENCH_ONLY")
     path = os.path.join(ROOT, "bench/results/speed.json")
+    if only == "cpu":
+        steps.plan(1 if e2e_runs() else 0)
+        result = with_cpu_only(json.load(open(path)))
+        json.dump(result, open(path, "w"), indent=2)
+        write_markdown(result)
+        return 0
     if only == "embed":
         steps.plan(len(EMBED))
         result = json.load(open(path))
@@ -203,6 +228,22 @@ def write_markdown(r):
             trained = f"{x['trained_samples_per_s']:,.0f}" if x.get("trained_samples_per_s") is not None else "—"
             lines.append(f"| {x.get('train_max_busy', 1.0)} | {x['samples_per_s']:,.0f} | {trained} | "
                          f"{x['fraction_of_learner']:.2f} | {x['latency_rate']:,.0f}/s | {x['p50_ms']} ms | {x['p99_ms']} ms |")
+        if e.get("core_us_per_sample_outside_learner") is not None:
+            groups = ", ".join(f"{k} {v:,.0f}" for k, v in (e.get("cpu_groups") or {}).items())
+            broker = e.get("broker_core_us_per_sample")
+            w = e.get("cpu_window") or {}
+            m = e.get("cpu_measured")
+            when = (f"measured separately on {m['date']} with `{m['command']}` at {m['samples_per_s']:,.0f} samples/s, "
+                    if m else "")
+            load = f", load average {w['load_average_1m']}" if w.get("load_average_1m") is not None else ""
+            lines += ["", f"CPU per sample (`--train-max-busy` {e.get('train_max_busy', 1.0)}; {when}per-thread CPU from /proc "
+                      f"over {w.get('seconds', '?')} s of the steady window{load}; core-µs per sample embedded): "
+                      f"**{e['core_us_per_sample_outside_learner']:,.0f} outside the learner** ({groups}), "
+                      f"{e['learner_core_us_per_sample']:,.0f} in the learner (its task chain, the gemm helper and the native "
+                      "BLAS threads); not counted: the benchmark's own producer and reader "
+                      f"{e['bench_core_us_per_sample']:,.0f}" + (f", the broker {broker:,.0f}" if broker is not None else "")
+                      + ". Costs paid per second rather than per sample (checkpoints every second, GC, JIT, timers) weigh "
+                      "more per sample the fewer samples per second a busy machine allows."]
     m = r.get("memory")
     if m:
         series = m["rss_heap_physical_offheap_mb"]

@@ -2,6 +2,7 @@ package io.contrastream.pipeline.cli;
 
 import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.bench.ThreadCpu;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.KafkaIo;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Option;
 /**
  * End-to-end benchmark through a real broker with training on: steady-state samples/s from the samples topic to the
  * embeddings topic, then the p50/p99 latency from a sample's append time to its embedding's append time at half that
- * rate, then (optionally) heap, off-heap and RSS sampled over a long run. Prints one JSON object.
+ * rate, then (optionally) heap, off-heap and RSS sampled over a long run. Over the throughput phase's steady window it
+ * also splits the process's CPU by thread ({@link ThreadCpu}): core-µs per sample in the learner and outside it.
+ * Prints one JSON object.
  */
 @Command(name = "bench-e2e", mixinStandardHelpOptions = true, sortOptions = false,
         description = "End-to-end throughput, latency and memory of the job (MLP 784-512-256 -> 128, batch 256, K 4096).")
@@ -52,6 +55,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
     @Option(names = "--train-max-busy", description = "The job's --train-max-busy: 1 trains on every sample (default: ${DEFAULT-VALUE})", defaultValue = "1.0")
     double trainMaxBusy;
+
+    @Option(names = "--show-threads", description = "List each thread's CPU group and CPU time in the steady window on stderr")
+    boolean showThreads;
 
     @Option(names = "--work-dir", description = "Broker data (default: ${DEFAULT-VALUE})", defaultValue = ".data/bench-e2e")
     Path workDir;
@@ -88,9 +94,12 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
+                ThreadCpu cpu = ThreadCpu.start(kafka.pid(), 1000);
                 send(producer, pool, 0, samples, 0, "throughput: send");
                 waitFor(samples, 600, "throughput: embedded");
+                cpu.close();
                 double throughput = steadyRate();
+                String cpuJson = cpuJson(cpu);
                 double trained = trainedRate(config.get(JobParams.BATCH_SIZE));
                 // Latency at half that rate.
                 arrivals.clear();
@@ -101,9 +110,9 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                 String memory = memoryMinutes > 0 ? memory(producer, pool, samples + n, throughput / 2) : "null";
                 System.out.printf("{\"samples_per_s\": %.1f, \"trained_samples_per_s\": %s, \"train_max_busy\": %s, "
                         + "\"latency_rate\": %.1f, \"p50_ms\": %d, \"p99_ms\": %d, "
-                        + "\"latency_samples\": %d, \"memory\": %s}%n", throughput,
+                        + "\"latency_samples\": %d, %s, \"memory\": %s}%n", throughput,
                         Double.isNaN(trained) ? "null" : String.format("%.1f", trained), trainMaxBusy, throughput / 2,
-                        lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, memory);
+                        lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, cpuJson, memory);
             }
             job.cancel().get();
         }
@@ -115,6 +124,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         p.putAll(base);
         p.setProperty("linger.ms", "5");
         p.setProperty("acks", "1");
+        p.setProperty("client.id", "bench-producer");   // names its network thread, so ThreadCpu counts it as the bench's
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -143,6 +153,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         p.putAll(base);
         p.setProperty("group.id", "bench-" + System.nanoTime());
         p.setProperty("auto.offset.reset", "earliest");
+        p.setProperty("client.id", "bench-reader");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of("embeddings", "drift"));
             while (true) {
@@ -189,6 +200,20 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         long[] first = inside.get(0);
         long[] last = inside.get(inside.size() - 1);
         return (last[1] - first[1]) * batchSize * 1000.0 / Math.max(1, last[0] - first[0]);
+    }
+
+    /**
+     * The CPU fields over the sampler's snapshots inside the steady window of {@link #steadyRate}, per sample embedded
+     * between those two snapshots.
+     */
+    private String cpuJson(ThreadCpu cpu) {
+        long[] t = arrivals.stream().mapToLong(a -> a[0]).sorted().toArray();
+        ThreadCpu.Snapshot[] w = cpu.window(t[(int) (t.length * 0.2)], t[(int) (t.length * 0.9)]);
+        if (w == null) return "\"core_us_per_sample_outside_learner\": null";
+        if (showThreads) cpu.describe(w).forEach(System.err::println);
+        long from = w[0].wallMs();
+        long to = w[1].wallMs();
+        return cpu.json(w, Arrays.stream(t).filter(x -> x >= from && x <= to).count());
     }
 
     /** Embeddings per second between the 20th and 90th percentile of arrivals (append times). */

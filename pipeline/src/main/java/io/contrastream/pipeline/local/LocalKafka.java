@@ -162,6 +162,11 @@ public final class LocalKafka implements AutoCloseable {
         return bootstrap;
     }
 
+    /** The broker JVM's process id (it changes when the broker is restarted). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** What a client needs to connect: the bootstrap servers and, for a SASL broker, its security settings. */
     public Properties clientProperties() {
         Properties p = new Properties();
