@@ -89,7 +89,7 @@ class DashboardPrometheusITCase {
                 .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 3)
-                .with(JobParams.SERVING_WARMUP_STEPS, 0)   // a few hundred samples: serve from the first steps
+                .with(JobParams.SERVING_WARMUP_STEPS, 0).with(JobParams.SERVING_WARMUP_PLATEAU, 0.0)   // a few hundred samples: serve from the first steps
                 .with(JobParams.DRIFT_WINDOW, DRIFT_WINDOW).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 50)
                 .with(JobParams.CHECKPOINT_INTERVAL_MS, 1000L)
                 .with(JobParams.CHECKPOINT_DIR, Path.of("target", "dash-checkpoints-" + System.nanoTime()).toAbsolutePath().toUri().toString());

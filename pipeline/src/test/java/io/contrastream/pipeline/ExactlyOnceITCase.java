@@ -195,7 +195,7 @@ class ExactlyOnceITCase {
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 5)
                 .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
-                .with(JobParams.SERVING_WARMUP_STEPS, 0)   // 1,000 samples a run: serve from the first steps
+                .with(JobParams.SERVING_WARMUP_STEPS, 0).with(JobParams.SERVING_WARMUP_PLATEAU, 0.0)   // 1,000 samples a run: serve from the first steps
                 .with(JobParams.EMBED_PARALLELISM, 2).with(JobParams.CHECKPOINT_INTERVAL_MS, 300L)
                 .with(JobParams.CHECKPOINT_DIR, Path.of("target", run + "-checkpoints").toAbsolutePath().toUri().toString());
         kafka.createTopics(Map.of(run + "-samples", 2, run + "-embeddings", 2, run + "-drift", 1, run + "-dead", 1), Map.of());

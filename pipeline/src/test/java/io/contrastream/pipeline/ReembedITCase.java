@@ -50,7 +50,7 @@ class ReembedITCase {
                     .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {32})
                     .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16).with(JobParams.ANCHOR_SAMPLES, 256)
                     .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 3)
-                .with(JobParams.SERVING_WARMUP_STEPS, 0)   // a few hundred samples: serve from the first steps
+                .with(JobParams.SERVING_WARMUP_STEPS, 0).with(JobParams.SERVING_WARMUP_PLATEAU, 0.0)   // a few hundred samples: serve from the first steps
                     .with(JobParams.DRIFT_WINDOW, 100).with(JobParams.CHECKPOINT_INTERVAL_MS, 500L);
             kafka.createTopics(Map.of("re-samples", 2, "re-embeddings", 2, "re-drift", 1, "re-dead", 1), Map.of());
             kafka.createTopics(Map.of("re-snapshots", 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));

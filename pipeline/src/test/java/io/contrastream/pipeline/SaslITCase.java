@@ -66,7 +66,7 @@ class SaslITCase {
                     .with(JobParams.INPUT_SHAPE, new int[] {8}).with(JobParams.HIDDEN, new int[] {16})
                     .with(JobParams.EMBEDDING_DIM, 8).with(JobParams.PROJECTION_DIM, 8)
                     .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 128).with(JobParams.SNAPSHOT_EVERY, 2)
-                .with(JobParams.SERVING_WARMUP_STEPS, 0)   // a few hundred samples: serve from the first steps
+                .with(JobParams.SERVING_WARMUP_STEPS, 0).with(JobParams.SERVING_WARMUP_PLATEAU, 0.0)   // a few hundred samples: serve from the first steps
                     .with(JobParams.DRIFT_WINDOW, 100).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
                     .with(JobParams.CHECKPOINT_INTERVAL_MS, 500L);
             kafka.createTopics(Map.of("s-samples", 2, "s-embeddings", 2, "s-drift", 1, "s-dead", 1), Map.of());

@@ -44,7 +44,7 @@ class ClusterResumeITCase {
                     "--snapshot-topic", "up-snapshots", "--group-id", "up", "--input-shape", Integer.toString(DIM), "--hidden", "32",
                     "--embedding-dim", "16", "--projection-dim", "16", "--batch-size", "32", "--queue-size", "256",
                     "--snapshot-every", "5", "--drift-window", "500", "--anchor-samples", "256", "--parallelism", "2",
-                    "--serving-warmup-steps", "0",   // 1,000 samples a run: serve from the first steps
+                    "--serving-warmup-steps", "0", "--serving-warmup-plateau", "0",   // 1,000 samples a run: serve from the first steps
                     "--embed-parallelism", "2", "--checkpoint-interval-ms", "1000",
                     "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString());
             Set<String> valid = new HashSet<>();

@@ -56,6 +56,7 @@ class LivePageBrowserITCase {
         // The page outlives the summary (--page-hold-s), so the browser sees the finished run without racing the demo.
         Thread demo = new Thread(() -> exit.set(Cli.commandLine().execute("demo", "--samples", Integer.toString(SAMPLES),
                 "--bad-every", Integer.toString(BAD_EVERY), "--rate", "1000", "--drift-window", "400", "--snapshot-every", "5",
+                "--serving-warmup-plateau", "0",   // a small demo: versions from step 40 on, so representation drift has pairs
                 "--work-dir", TARGET.resolve("it-live-page-" + System.nanoTime()).toString(), "--timeout-s", "300",
                 "--ui-port", Integer.toString(port), "--page-hold-s", "600")), "demo");
         demo.start();
