@@ -109,7 +109,7 @@ public final class StreamStudy {
         java.util.function.Consumer<io.contrastream.model.train.StepStats> onStep = st -> {
             lastLoss[0] = st.loss();
             long step = trainer.learner().step();
-            if (!st.skipped()) warmUp.observe(step, st.loss());
+            if (!st.skipped()) warmUp.observe(st.loss());
             if (firstServed[0] < 0 && warmUp.over(step)) firstServed[0] = step;
             if (compat.weight() > 0 && firstServed[0] >= 0 && (step - firstServed[0]) % every == 0) {
                 var served = trainer.snapshot(step);

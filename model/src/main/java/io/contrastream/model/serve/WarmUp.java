@@ -29,8 +29,8 @@ public final class WarmUp {
         this.losses = new double[2 * window];
     }
 
-    /** Records the loss of the learner's step {@code step} (NaN for a skipped step is ignored). */
-    public void observe(long step, double loss) {
+    /** Records the loss of the learner's latest step (a NaN, e.g. of a skipped step, is ignored). */
+    public void observe(double loss) {
         if (!Double.isFinite(loss)) return;
         losses[(int) (seen++ % losses.length)] = loss;
     }

@@ -13,7 +13,7 @@ class WarmUpTest {
     /** The first step at which the warm-up is over, feeding loss(step) from step 1. */
     private static long firstServed(WarmUp w, java.util.function.LongToDoubleFunction loss, long limit) {
         for (long step = 1; step <= limit; step++) {
-            w.observe(step, loss.applyAsDouble(step));
+            w.observe(loss.applyAsDouble(step));
             if (w.over(step)) return step;
         }
         return -1;
@@ -41,9 +41,9 @@ class WarmUpTest {
     @Test
     void skippedStepsAndNaNsAreIgnoredAndTheEndIsFinal() {
         WarmUp w = new WarmUp(5, 100, 0.01, 5);
-        for (long s = 1; s <= 20; s++) w.observe(s, s % 2 == 0 ? Double.NaN : 3.0);
+        for (long s = 1; s <= 20; s++) w.observe(s % 2 == 0 ? Double.NaN : 3.0);
         assertTrue(w.over(20), "flat over the finite losses");
-        w.observe(21, 1.0);
+        w.observe(1.0);
         assertTrue(w.over(21), "once over, over");
         assertFalse(new WarmUp(5, 100, 0.01, 5).over(4));
         assertThrows(IllegalArgumentException.class, () -> new WarmUp(50, 40, 0.01, 5));

@@ -354,7 +354,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         if (!stats.skipped()) {
             lastLoss = stats.loss();
             lastGradientNorm = stats.gradientNorm();
-            warmUp.observe(learner.step(), stats.loss());
+            warmUp.observe(stats.loss());
         }
         lastExcluded = stats.excludedNegatives();
         lastAgeMedian = stats.queueAgeMedian();
