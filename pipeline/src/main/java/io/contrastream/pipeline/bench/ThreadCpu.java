@@ -129,9 +129,8 @@ public final class ThreadCpu implements AutoCloseable {
 
     /** utime + stime of a /proc stat line; fields are counted after the last ')' since comm may hold spaces and ')'. */
     static long ticks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        // After "pid (comm) ": state is field 3 of proc(5), so utime (14) and stime (15) are at 11 and 12 here.
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long[] t = io.contrastream.model.bench.CpuTimes.userSystemTicks(stat);
+        return t[0] + t[1];
     }
 
     /** Native thread id to thread name, from a HotSpot thread dump (Java threads and the JVM's own: GC, JIT, VM). */
