@@ -59,4 +59,20 @@ class ReplayBufferTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayBuffer(16, 2, 3).restore(a.save()));
         assertEquals("replay buffer state holds 8 rows of 2 values but the job is configured for 16 rows of 2", e.getMessage());
     }
+
+    @Test
+    void aStateWrittenByAnEarlierBuildRestoresToTheSameContents() {
+        ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
+        restored.restore(StateFixtures.read("replay-buffer-v2.bin"));
+        assertArrayEquals(StateFixtures.replayBuffer().save(), restored.save());
+    }
+
+    @Test
+    void theFirstLayoutWithoutMagicOrIdsRestoresWithUnknownIds() {
+        byte[] v2 = StateFixtures.read("replay-buffer-v2.bin");
+        byte[] v1 = java.util.Arrays.copyOfRange(v2, 4, 4 + 16 + 8 * 3 * 4);   // RPL2 without its magic and ids
+        ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
+        restored.restore(v1);
+        assertArrayEquals(StateFixtures.replayBuffer(false).save(), restored.save());
+    }
 }
