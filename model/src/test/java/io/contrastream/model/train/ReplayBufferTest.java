@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contrastream.model.state.StateCodec;
 import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
@@ -62,9 +63,11 @@ class ReplayBufferTest {
 
     @Test
     void aStateWrittenByAnEarlierBuildRestoresToTheSameContents() {
-        ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
-        restored.restore(StateFixtures.read("replay-buffer-v2.bin"));
-        assertArrayEquals(StateFixtures.replayBuffer().save(), restored.save());
+        for (String fixture : new String[] {"replay-buffer-v2.bin", "replay-buffer-v3.bin"}) {
+            ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
+            restored.restore(StateFixtures.read(fixture));
+            assertArrayEquals(StateFixtures.replayBuffer().save(), restored.save(), fixture);
+        }
     }
 
     @Test
@@ -74,5 +77,18 @@ class ReplayBufferTest {
         ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
         restored.restore(v1);
         assertArrayEquals(StateFixtures.replayBuffer(false).save(), restored.save());
+    }
+
+    @Test
+    void aRestoredStateIsSavedWithTheStateCodecAndContinuesLikeTheOriginal() {
+        ReplayBuffer once = new ReplayBuffer(8, 3, 7);
+        once.restore(StateFixtures.read("replay-buffer-v2.bin"));
+        byte[] saved = once.save();
+        assertTrue(StateCodec.encoded(saved));
+        ReplayBuffer twice = new ReplayBuffer(8, 3, 7);
+        twice.restore(saved);
+        ReplayBuffer original = StateFixtures.replayBuffer();
+        for (ReplayBuffer r : new ReplayBuffer[] {original, twice}) r.add(rows(100, 30), new long[10], 10);
+        assertArrayEquals(original.save(), twice.save());
     }
 }

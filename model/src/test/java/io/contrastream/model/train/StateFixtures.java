@@ -46,6 +46,6 @@ class StateFixtures {
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void write() throws IOException {
         Path dir = Files.createDirectories(Path.of("src/test/resources/state-fixtures"));
-        Files.write(dir.resolve("replay-buffer-v2.bin"), replayBuffer().save());
+        Files.write(dir.resolve("replay-buffer-v3.bin"), replayBuffer().save());
     }
 }
