@@ -2,38 +2,53 @@ package io.contrastream.pipeline.drift;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contrastream.model.state.StateCodec;
 import io.contrastream.schema.DriftReport;
-import java.io.IOException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
-/** Drift states written by an earlier build (the committed fixtures) restore to what that build held. */
+/** Drift states written by this build and earlier ones (the committed fixtures) restore to what they held. */
 class DriftStateFormatsTest {
 
     /** Samples fed after the fixture's: the encoder arrives and every waiting window is reported. */
     private static final int MORE = 100;
 
     @Test
-    void aWindowRestoresToTheSameContents() throws IOException {
-        WindowAccumulator restored = WindowAccumulator.restore(StateFixtures.read("drift-window-v1.bin"));
-        assertArrayEquals(StateFixtures.window().save(), restored.save());
+    void aWindowRestoresToTheSameContents() {
+        assertRestores("drift-window", StateFixtures.window().save(), saved -> WindowAccumulator.restore(saved).save());
     }
 
     @Test
-    void aProbeReservoirRestoresToTheSameContents() throws IOException {
-        ProbeReservoir restored = new ProbeReservoir(4, 42);
-        restored.restore(StateFixtures.read("probe-reservoir-v1.bin"));
-        assertArrayEquals(StateFixtures.probes().save(), restored.save());
+    void aProbeReservoirRestoresToTheSameContents() {
+        assertRestores("probe-reservoir", StateFixtures.probes().save(), saved -> {
+            ProbeReservoir restored = new ProbeReservoir(4, 42);
+            restored.restore(saved);
+            return restored.save();
+        });
     }
 
     @Test
-    void aRepresentationProbeRestoresToTheSameContents() throws IOException {
+    void aRepresentationProbeRestoresToTheSameContents() {
+        assertRestores("representation-probe", StateFixtures.representation().save(), saved -> {
+            RepresentationProbe restored = new RepresentationProbe();
+            restored.restore(saved);
+            return restored.save();
+        });
+    }
+
+    @Test
+    void aRepresentationProbeNotYetFixedRestoresUnfixed() {
+        RepresentationProbe unfixed = new RepresentationProbe();
         RepresentationProbe restored = new RepresentationProbe();
-        restored.restore(StateFixtures.read("representation-probe-v1.bin"));
-        assertArrayEquals(StateFixtures.representation().save(), restored.save());
+        restored.restore(unfixed.save());
+        assertFalse(restored.fixed());
+        assertArrayEquals(unfixed.save(), restored.save());
     }
 
     @Test
@@ -53,6 +68,19 @@ class DriftStateFormatsTest {
             assertEquals(uninterrupted, h.extractOutputValues());
         }
         assertEquals(32 + MORE / 20, uninterrupted.size(), "the waiting windows and the new ones");
+    }
+
+    /**
+     * Each fixture of the kind (format 1, written before {@link StateCodec}, and 2) restores to {@code expected}; what
+     * it saves is in the codec's format and restores again to the same.
+     */
+    private static void assertRestores(String kind, byte[] expected, UnaryOperator<byte[]> restoreAndSave) {
+        for (String fixture : List.of(kind + "-v1.bin", kind + "-v2.bin")) {
+            byte[] saved = restoreAndSave.apply(StateFixtures.read(fixture));
+            assertArrayEquals(expected, saved, fixture);
+            assertTrue(StateCodec.encoded(saved));
+            assertArrayEquals(saved, restoreAndSave.apply(saved), fixture + ", saved again");
+        }
     }
 
     private static void continueAfterTheFixture(OneInputStreamOperatorTestHarness<DriftInput, DriftReport> h) throws Exception {

@@ -6,6 +6,7 @@ import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.pipeline.decode.ProbeSelector;
 import io.contrastream.schema.DriftReport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -96,17 +97,21 @@ class StateFixtures {
     }
 
     /** The bytes of a committed fixture. */
-    static byte[] read(String name) throws IOException {
-        return Files.readAllBytes(Path.of(path(name)));
+    static byte[] read(String name) {
+        try {
+            return Files.readAllBytes(Path.of(path(name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void write() throws Exception {
         Path dir = Files.createDirectories(Path.of("src/test/resources/state-fixtures"));
-        Files.write(dir.resolve("drift-window-v1.bin"), window().save());
-        Files.write(dir.resolve("probe-reservoir-v1.bin"), probes().save());
-        Files.write(dir.resolve("representation-probe-v1.bin"), representation().save());
+        Files.write(dir.resolve("drift-window-v2.bin"), window().save());
+        Files.write(dir.resolve("probe-reservoir-v2.bin"), probes().save());
+        Files.write(dir.resolve("representation-probe-v2.bin"), representation().save());
         OperatorSnapshotUtil.writeStateHandle(operatorState(), dir.resolve("drift-operator-v1.bin").toString());
     }
 }
