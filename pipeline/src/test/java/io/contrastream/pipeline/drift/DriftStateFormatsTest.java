@@ -9,6 +9,7 @@ import io.contrastream.model.state.StateCodec;
 import io.contrastream.schema.DriftReport;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
@@ -52,22 +53,34 @@ class DriftStateFormatsTest {
     }
 
     @Test
-    void anOperatorRestoredFromAnEarlierSnapshotReportsWhatTheUninterruptedOneReports() throws Exception {
+    void anOperatorRestoredFromEitherFormatAndSavedAgainReportsWhatTheUninterruptedOneReports() throws Exception {
         List<DriftReport> uninterrupted;
-        try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(StateFixtures.operator())) {
+        try (var h = harness()) {
             h.open();
             for (int i = 0; i < StateFixtures.OPERATOR_SAMPLES; i++) h.processElement(StateFixtures.sample(i), 0);
             int before = h.extractOutputValues().size();
             continueAfterTheFixture(h);
             uninterrupted = h.extractOutputValues().subList(before, h.extractOutputValues().size());
         }
-        try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(StateFixtures.operator())) {
-            h.initializeState(OperatorSnapshotUtil.readStateHandle(StateFixtures.path("drift-operator-v1.bin")));
-            h.open();
-            continueAfterTheFixture(h);
-            assertEquals(uninterrupted, h.extractOutputValues());
-        }
         assertEquals(32 + MORE / 20, uninterrupted.size(), "the waiting windows and the new ones");
+        for (String fixture : List.of("drift-operator-v1.bin", "drift-operator-v2.bin")) {
+            OperatorSubtaskState savedAgain;
+            try (var h = harness()) {
+                h.initializeState(OperatorSnapshotUtil.readStateHandle(StateFixtures.path(fixture)));
+                h.open();
+                savedAgain = h.snapshot(2, 2);
+            }
+            try (var h = harness()) {
+                h.initializeState(savedAgain);
+                h.open();
+                continueAfterTheFixture(h);
+                assertEquals(uninterrupted, h.extractOutputValues(), fixture);
+            }
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<DriftInput, DriftReport> harness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(StateFixtures.operator());
     }
 
     /**

@@ -112,6 +112,6 @@ class StateFixtures {
         Files.write(dir.resolve("drift-window-v2.bin"), window().save());
         Files.write(dir.resolve("probe-reservoir-v2.bin"), probes().save());
         Files.write(dir.resolve("representation-probe-v2.bin"), representation().save());
-        OperatorSnapshotUtil.writeStateHandle(operatorState(), dir.resolve("drift-operator-v1.bin").toString());
+        OperatorSnapshotUtil.writeStateHandle(operatorState(), dir.resolve("drift-operator-v2.bin").toString());
     }
 }
