@@ -3,7 +3,7 @@ package io.contrastream.pipeline.embed;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.serve.Procrustes;
 import io.contrastream.model.train.Snapshot;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 
 /**

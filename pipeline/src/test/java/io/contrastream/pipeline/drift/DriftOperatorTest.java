@@ -11,7 +11,7 @@ import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.decode.Instance;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
