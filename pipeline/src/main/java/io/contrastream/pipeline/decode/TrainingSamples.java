@@ -13,6 +13,6 @@ public class TrainingSamples implements FilterFunction<Instance> {
 
     @Override
     public boolean filter(Instance x) {
-        return !probes.isProbe(x);
+        return !probes.isProbe(x.id, x.label);
     }
 }

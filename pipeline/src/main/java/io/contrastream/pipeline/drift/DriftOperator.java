@@ -204,7 +204,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         } else if (in.stats != null) {
             window.add(in.stats);
         } else {
-            if (probes.isProbe(in.sample)) probeSet.add(in.sample);
+            if (probes.isProbe(in.sample.id, in.sample.label)) probeSet.add(in.sample);
             window.add(in.sample);
             if (window.count() >= windowSize) closeWindow();
         }
