@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.embed;
 
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.common.EncoderHolder;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.decode.Instance;

@@ -9,6 +9,7 @@ import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
+import io.contrastream.pipeline.common.ProbeSelector;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.pipeline.io.Snapshots;
@@ -93,7 +94,7 @@ class DriftOperatorTest {
     @Test
     void theKnnMonitorScoresHeldOutLabelledProbes() throws Exception {
         SplittableRandom rng = new SplittableRandom(5);
-        io.contrastream.pipeline.decode.ProbeSelector all = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        ProbeSelector all = new ProbeSelector(0.5, 1);
         try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(
                 new DriftOperator(200, DriftReference.FIRST, 64, 10, 42, all))) {
             h.open();
@@ -113,7 +114,7 @@ class DriftOperatorTest {
 
     @Test
     void onlyLabelledSamplesAreEverHeldOut() {
-        io.contrastream.pipeline.decode.ProbeSelector half = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        ProbeSelector half = new ProbeSelector(0.5, 1);
         int held = 0;
         for (int i = 0; i < 1000; i++) {
             assertTrue(!half.isProbe("u" + i, Instance.NO_LABEL));
@@ -131,7 +132,7 @@ class DriftOperatorTest {
             for (int j = 0; j < 8; j++) x[j] = (float) r.nextGaussian();
             return DriftInput.of(new Instance("s" + i, i, x, i % 2));
         };
-        io.contrastream.pipeline.decode.ProbeSelector probes = new io.contrastream.pipeline.decode.ProbeSelector(0.3, 1);
+        ProbeSelector probes = new ProbeSelector(0.3, 1);
         java.util.function.Supplier<DriftOperator> operator = () -> new DriftOperator(100, DriftReference.FIRST, 32, 20, 42, probes);
         List<DriftReport> uninterrupted;
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState state;

@@ -3,7 +3,7 @@ package io.contrastream.pipeline.drift;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.decode.Instance;
-import io.contrastream.pipeline.decode.ProbeSelector;
+import io.contrastream.pipeline.common.ProbeSelector;
 import io.contrastream.schema.DriftReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;

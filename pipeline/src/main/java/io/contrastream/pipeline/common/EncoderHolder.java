@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.embed;
+package io.contrastream.pipeline.common;
 
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.serve.Procrustes;

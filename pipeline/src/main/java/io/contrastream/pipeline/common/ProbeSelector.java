@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.decode;
+package io.contrastream.pipeline.common;
 
 import io.contrastream.model.augment.Augmenters;
 import java.io.Serializable;
