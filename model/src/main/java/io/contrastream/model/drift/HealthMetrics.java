@@ -1,16 +1,12 @@
 package io.contrastream.model.drift;
 
+import io.contrastream.model.linalg.Rows;
+
 /**
  * Label-free health indicators of an embedding space: alignment and uniformity (Wang &amp; Isola 2020), per-dimension
  * spread for collapse detection, effective rank (Roy &amp; Vetterli 2007) and simple shift measures.
  */
 public final class HealthMetrics {
-
-    /**
-     * Norm floor used when L2-normalising, matching PyTorch's {@code F.normalize}: a zero row stays zero instead of
-     * aborting a monitoring pass with NaN.
-     */
-    private static final double NORM_EPS = 1e-12;
 
     /**
      * Eigenvalues below this fraction of the largest (times the matrix size) are rounding noise from the solver;
@@ -27,8 +23,8 @@ public final class HealthMetrics {
         requireSameShape(q, k, "q", "k");
         double sum = 0;
         for (int i = 0; i < q.length; i++) {
-            double[] a = normalised(q[i]);
-            double[] b = normalised(k[i]);
+            double[] a = Rows.normalize(q[i]);
+            double[] b = Rows.normalize(k[i]);
             sum += squaredDistance(a, b, d);
         }
         return sum / q.length;
@@ -40,7 +36,7 @@ public final class HealthMetrics {
      */
     public static double uniformity(float[][] z) {
         int d = requireMatrix(z, "z", 2);
-        double[][] u = normalisedRows(z);
+        double[][] u = Rows.normalize(z);
         // A streaming log-sum-exp keeps the O(n²) pair terms out of memory and avoids underflow for large t.
         double max = Double.NEGATIVE_INFINITY;
         double scaledSum = 0;
@@ -65,7 +61,7 @@ public final class HealthMetrics {
      */
     public static double collapseStd(float[][] z) {
         int d = requireMatrix(z, "z", 2);
-        double[][] u = normalisedRows(z);
+        double[][] u = Rows.normalize(z);
         int n = u.length;
         double[] mean = columnMeans(u, d);
         double total = 0;
@@ -137,8 +133,8 @@ public final class HealthMetrics {
         requireSameShape(a, b, "a", "b");
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
-            double[] u = normalised(a[i]);
-            double[] v = normalised(b[i]);
+            double[] u = Rows.normalize(a[i]);
+            double[] v = Rows.normalize(b[i]);
             double dot = 0;
             for (int c = 0; c < d; c++) dot += u[c] * v[c];
             sum += dot;
@@ -179,21 +175,6 @@ public final class HealthMetrics {
             throw new IllegalArgumentException(nameA + " and " + nameB + " must have the same shape, got "
                     + a.length + "x" + d + " and " + b.length + "x" + b[0].length);
         }
-    }
-
-    private static double[] normalised(float[] row) {
-        double ss = 0;
-        for (float v : row) ss += (double) v * v;
-        double inv = 1 / Math.max(Math.sqrt(ss), NORM_EPS);
-        double[] out = new double[row.length];
-        for (int c = 0; c < row.length; c++) out[c] = row[c] * inv;
-        return out;
-    }
-
-    private static double[][] normalisedRows(float[][] z) {
-        double[][] u = new double[z.length][];
-        for (int i = 0; i < z.length; i++) u[i] = normalised(z[i]);
-        return u;
     }
 
     private static double squaredDistance(double[] a, double[] b, int d) {

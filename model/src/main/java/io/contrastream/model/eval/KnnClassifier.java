@@ -1,5 +1,7 @@
 package io.contrastream.model.eval;
 
+import io.contrastream.model.linalg.Rows;
+
 /**
  * Weighted k-nearest-neighbour probe on frozen features (InstDisc, Wu et al. 2018; solo-learn) in which the k bank
  * rows of highest cosine similarity s vote for their labels with weight exp(s / T) and the heaviest class wins.
@@ -8,9 +10,6 @@ public final class KnnClassifier {
 
     /** The usual InstDisc / solo-learn temperature. */
     public static final double DEFAULT_TEMPERATURE = 0.07;
-
-    /** Norm floor used when L2-normalising, so a zero vector stays zero (similarity 0) rather than becoming NaN. */
-    private static final double NORM_EPS = 1e-12;
 
     private final float[] bank;
     private final int[] labels;
@@ -47,7 +46,7 @@ public final class KnnClassifier {
         this.labels = bankLabels.clone();
         // One contiguous array keeps the per-query scan a linear walk through memory.
         this.bank = new float[size * dim];
-        for (int i = 0; i < size; i++) normaliseInto(bank[i], this.bank, i * dim);
+        for (int i = 0; i < size; i++) Rows.normalizeInto(bank[i], this.bank, i * dim);
     }
 
     /**
@@ -90,7 +89,7 @@ public final class KnnClassifier {
     /** Predicts an already validated query. */
     private int nearestVote(float[] query) {
         float[] q = new float[dim];
-        normaliseInto(query, q, 0);
+        Rows.normalizeInto(query, q, 0);
         // Bounded min-heap of the k best similarities so far: O(bank · log k) instead of sorting the bank.
         double[] heapSim = new double[k];
         int[] heapIdx = new int[k];
@@ -164,13 +163,6 @@ public final class KnnClassifier {
         }
         sim[at] = s;
         idx[at] = i;
-    }
-
-    private static void normaliseInto(float[] row, float[] out, int offset) {
-        double ss = 0;
-        for (float v : row) ss += (double) v * v;
-        double inv = 1 / Math.max(Math.sqrt(ss), NORM_EPS);
-        for (int c = 0; c < row.length; c++) out[offset + c] = (float) (row[c] * inv);
     }
 
     /** Validates a non-empty matrix of finite rows, all of width {@code width} (or of the first row's if negative). */
