@@ -58,8 +58,9 @@ public final class Rows {
      * B×p keys are small); returns the norm each row was divided by.
      */
     public static double[] normalize(INDArray m) {
-        if (m.dataType() != DataType.FLOAT || m.ordering() != 'c') {
-            throw new IllegalArgumentException("need a c-ordered FLOAT matrix, got " + m.dataType() + " '" + m.ordering() + "'");
+        if (m.dataType() != DataType.FLOAT || m.ordering() != 'c' || m.isView()) {
+            throw new IllegalArgumentException("need a c-ordered FLOAT matrix of its own memory, got " + m.dataType() + " '"
+                    + m.ordering() + "'" + (m.isView() ? ", a view" : ""));
         }
         FloatBuffer v = m.data().asNioFloat();
         int rows = (int) m.size(0);

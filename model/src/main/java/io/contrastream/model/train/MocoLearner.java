@@ -201,20 +201,6 @@ public final class MocoLearner {
         return n + 1;
     }
 
-    /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */
-    static void normalizeRows(INDArray m) {
-        java.nio.FloatBuffer v = m.data().asNioFloat();
-        int rows = (int) m.size(0);
-        int cols = (int) m.size(1);
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            for (int j = 0; j < cols; j++) s += (double) v.get(i * cols + j) * v.get(i * cols + j);
-            float inv = (float) (1 / (Math.sqrt(s) + 1e-12));
-            for (int j = 0; j < cols; j++) v.put(i * cols + j, v.get(i * cols + j) * inv);
-        }
-        java.lang.ref.Reference.reachabilityFence(m);   // the NIO view does not keep the native buffer alive
-    }
-
     /** Copies a view into a reused B×D input buffer (fresh off-heap arrays per step cost page faults). */
     INDArray input(int which, float[] rows, int b) {
         int d = encoder.inputSize();

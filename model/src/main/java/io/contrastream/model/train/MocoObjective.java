@@ -1,5 +1,6 @@
 package io.contrastream.model.train;
 
+import io.contrastream.model.linalg.Rows;
 import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,7 +18,7 @@ class MocoObjective implements Objective {
         // batch its query was normalised with. MoCo's shuffle BN (He et al. 2020, §3.3) guards against that leak
         // across GPUs; one process has no devices to shuffle over.
         INDArray k = l.key().infer(l.input(1, view2, b));
-        MocoLearner.normalizeRows(k);                                             // B×p: unit keys
+        Rows.normalize(k);                                                        // B×p: unit keys
         INDArray positive = positive(l, k, ids);                                  // B×p: what each query must match
         InfoNce.Result r = l.infoNce(z, positive, l.exclusions(ids, b, chosen()));   // 1 + K logits a query
         if (!Double.isFinite(r.loss())) return l.skip(b, r);                      // keep the last good weights

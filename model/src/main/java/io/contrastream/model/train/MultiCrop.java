@@ -2,6 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.ImageAugmenter;
+import io.contrastream.model.linalg.Rows;
 import io.contrastream.model.loss.InfoNce;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,7 +60,7 @@ public record MultiCrop(int count, double minArea, double maxArea) {
         INDArray x = l.stackedInput(0, view1, b, locals, count * b);               // (1+L)B×D: global rows, then each crop's B
         INDArray z = l.query().forward(x);                                        // (1+L)B×p: query projections
         INDArray k = l.key().infer(l.input(1, view2, b));                         // B×p: keys, no gradient
-        MocoLearner.normalizeRows(k);                                             // B×p: unit keys
+        Rows.normalize(k);                                                        // B×p: unit keys
         INDArray[] copies = new INDArray[1 + count];
         java.util.Arrays.fill(copies, k);
         INDArray positive = Nd4j.concat(0, copies);                               // (1+L)B×p: each crop's sample's key

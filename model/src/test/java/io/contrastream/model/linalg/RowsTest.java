@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class RowsTest {
 
@@ -37,7 +39,9 @@ class RowsTest {
 
     @Test
     void anArrayItCannotWalkAsRowsIsRejected() {
-        var fOrder = Nd4j.create(new float[][] {{1, 2}, {3, 4}}).dup('f');
-        assertThrows(IllegalArgumentException.class, () -> Rows.normalize(fOrder));
+        var m = Nd4j.create(new float[][] {{1, 2}, {3, 4}});
+        assertThrows(IllegalArgumentException.class, () -> Rows.normalize(m.dup('f')));
+        assertThrows(IllegalArgumentException.class, () -> Rows.normalize(m.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all())));
+        assertThrows(IllegalArgumentException.class, () -> Rows.normalize(m.castTo(DataType.DOUBLE)));
     }
 }
