@@ -19,7 +19,7 @@ public final class HealthMetrics {
 
     /** Alignment (α = 2): mean over rows of ||q̂ᵢ − k̂ᵢ||² on L2-normalised rows; 0 is perfect, 4 is opposite. */
     public static double alignment(float[][] q, float[][] k) {
-        int d = requireMatrix(q, "q", 1);
+        int d = Rows.requireMatrix(q, "q", 1, -1);
         requireSameShape(q, k, "q", "k");
         double sum = 0;
         for (int i = 0; i < q.length; i++) {
@@ -35,7 +35,7 @@ public final class HealthMetrics {
      * all rows coincide and more negative (never below −8) as they spread over the sphere.
      */
     public static double uniformity(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
+        int d = Rows.requireMatrix(z, "z", 2, -1);
         double[][] u = Rows.normalize(z);
         // A streaming log-sum-exp keeps the O(n²) pair terms out of memory and avoids underflow for large t.
         double max = Double.NEGATIVE_INFINITY;
@@ -60,7 +60,7 @@ public final class HealthMetrics {
      * an isotropic embedding and near 0 when all rows collapse to one direction (SimSiam, Chen &amp; He 2021).
      */
     public static double collapseStd(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
+        int d = Rows.requireMatrix(z, "z", 2, -1);
         double[][] u = Rows.normalize(z);
         int n = u.length;
         double[] mean = columnMeans(u, d);
@@ -82,7 +82,7 @@ public final class HealthMetrics {
      * Vetterli 2007); between 1 and min(n, d), or 0 if all rows are identical.
      */
     public static double effectiveRank(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
+        int d = Rows.requireMatrix(z, "z", 2, -1);
         int n = z.length;
         double[][] x = new double[n][d];
         for (int i = 0; i < n; i++) {
@@ -117,8 +117,8 @@ public final class HealthMetrics {
 
     /** Euclidean distance between the column means of {@code a} and {@code b}. */
     public static double meanShift(float[][] a, float[][] b) {
-        int d = requireMatrix(a, "a", 1);
-        int db = requireMatrix(b, "b", 1);
+        int d = Rows.requireMatrix(a, "a", 1, -1);
+        int db = Rows.requireMatrix(b, "b", 1, -1);
         if (d != db) {
             throw new IllegalArgumentException("a and b must have the same number of columns, got " + d + " and " + db);
         }
@@ -129,7 +129,7 @@ public final class HealthMetrics {
 
     /** Mean over rows of cos(aᵢ, bᵢ), e.g. the positive-pair cosine of two views; a zero row counts as cosine 0. */
     public static double meanCosine(float[][] a, float[][] b) {
-        int d = requireMatrix(a, "a", 1);
+        int d = Rows.requireMatrix(a, "a", 1, -1);
         requireSameShape(a, b, "a", "b");
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
@@ -142,35 +142,9 @@ public final class HealthMetrics {
         return sum / a.length;
     }
 
-    /**
-     * Checks that {@code x} has at least {@code minRows} non-null rows of one positive width and only finite values,
-     * and returns that width.
-     */
-    static int requireMatrix(float[][] x, String name, int minRows) {
-        if (x == null) throw new IllegalArgumentException(name + " must not be null");
-        if (x.length < minRows) {
-            throw new IllegalArgumentException(name + " must have at least " + minRows + " rows, got " + x.length);
-        }
-        if (x[0] == null || x[0].length == 0) {
-            throw new IllegalArgumentException(name + " must have at least one column");
-        }
-        int d = x[0].length;
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == null || x[i].length != d) {
-                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " columns");
-            }
-            for (float v : x[i]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(name + " row " + i + " contains a non-finite value");
-                }
-            }
-        }
-        return d;
-    }
-
     private static void requireSameShape(float[][] a, float[][] b, String nameA, String nameB) {
         int d = a[0].length;
-        requireMatrix(b, nameB, 1);
+        Rows.requireMatrix(b, nameB, 1, -1);
         if (a.length != b.length || b[0].length != d) {
             throw new IllegalArgumentException(nameA + " and " + nameB + " must have the same shape, got "
                     + a.length + "x" + d + " and " + b.length + "x" + b[0].length);

@@ -34,7 +34,7 @@ public final class KnnClassifier {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
         }
-        this.dim = requireRows(bank, "bank", -1);
+        this.dim = Rows.requireMatrix(bank, "bank", 1, -1);
         requireLabels(bankLabels, "bankLabels", bank.length, numClasses);
         if ((long) bank.length * dim > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("bank is too large to flatten: " + bank.length + " x " + dim);
@@ -71,7 +71,7 @@ public final class KnnClassifier {
      * against a 60,000 × 256 bank.
      */
     public double accuracy(float[][] queries, int[] labels) {
-        requireRows(queries, "queries", dim);
+        Rows.requireMatrix(queries, "queries", 1, dim);
         requireLabels(labels, "labels", queries.length, numClasses);
         int correct = 0;
         for (int i = 0; i < queries.length; i++) {
@@ -163,24 +163,6 @@ public final class KnnClassifier {
         }
         sim[at] = s;
         idx[at] = i;
-    }
-
-    /** Validates a non-empty matrix of finite rows, all of width {@code width} (or of the first row's if negative). */
-    private static int requireRows(float[][] x, String name, int width) {
-        if (x == null || x.length == 0) throw new IllegalArgumentException(name + " must have at least one row");
-        int d = width >= 0 ? width : (x[0] == null ? 0 : x[0].length);
-        if (d == 0) throw new IllegalArgumentException(name + " must have at least one column");
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == null || x[i].length != d) {
-                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " columns");
-            }
-            for (float v : x[i]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(name + " row " + i + " contains a non-finite value");
-                }
-            }
-        }
-        return d;
     }
 
     private static void requireLabels(int[] labels, String name, int expected, int numClasses) {

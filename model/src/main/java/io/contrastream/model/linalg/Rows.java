@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scales rows to unit L2 length under one epsilon policy, PyTorch's {@code F.normalize} (MoCo's): a row is divided by
- * max(‖x‖, {@link #EPS}), so a zero row stays zero instead of NaN and every other row comes out of unit length.
- * Squares are summed in double, whatever the rows are stored in.
+ * Matrices given as rows: their validation, and unit L2 length under one epsilon policy, PyTorch's {@code F.normalize}
+ * (MoCo's): a row is divided by max(‖x‖, {@link #EPS}), so a zero row stays zero instead of NaN and every other row
+ * comes out of unit length. Squares are summed in double, whatever the rows are stored in.
  */
 public final class Rows {
 
@@ -75,6 +75,26 @@ public final class Rows {
         }
         java.lang.ref.Reference.reachabilityFence(m);   // the NIO view does not keep the native buffer alive
         return norms;
+    }
+
+    /**
+     * Checks that {@code x} has at least {@code minRows} rows, all of one positive width ({@code width}, or the first
+     * row's if negative) and only finite values, and returns that width.
+     */
+    public static int requireMatrix(float[][] x, String name, int minRows, int width) {
+        if (x == null) throw new IllegalArgumentException(name + " must not be null");
+        if (x.length < minRows) throw new IllegalArgumentException(name + " must have " + minRows + " or more rows, got " + x.length);
+        int d = width >= 0 ? width : (x.length == 0 || x[0] == null ? 0 : x[0].length);
+        if (d == 0) throw new IllegalArgumentException(name + " must have at least one column");
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == null || x[i].length != d) {
+                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " columns");
+            }
+            for (float v : x[i]) {
+                if (!Float.isFinite(v)) throw new IllegalArgumentException(name + " row " + i + " contains a non-finite value");
+            }
+        }
+        return d;
     }
 
     /** The divisor of a row whose squares sum to {@code s}: the one place the epsilon policy is written. */

@@ -44,4 +44,20 @@ class RowsTest {
         assertThrows(IllegalArgumentException.class, () -> Rows.normalize(m.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all())));
         assertThrows(IllegalArgumentException.class, () -> Rows.normalize(m.castTo(DataType.DOUBLE)));
     }
+
+    @Test
+    void aMatrixIsRowsOfOneWidthAndFiniteValues() {
+        assertEquals(2, Rows.requireMatrix(new float[][] {{1, 2}, {3, 4}}, "x", 2, -1));
+        assertEquals(2, Rows.requireMatrix(new float[][] {{1, 2}}, "x", 1, 2));
+        assertMessage("x must not be null", () -> Rows.requireMatrix(null, "x", 1, -1));
+        assertMessage("x must have 2 or more rows, got 1", () -> Rows.requireMatrix(new float[][] {{1}}, "x", 2, -1));
+        assertMessage("x must have at least one column", () -> Rows.requireMatrix(new float[][] {{}}, "x", 1, -1));
+        assertMessage("x row 1 must have 2 columns", () -> Rows.requireMatrix(new float[][] {{1, 2}, {3}}, "x", 1, -1));
+        assertMessage("x row 0 must have 3 columns", () -> Rows.requireMatrix(new float[][] {{1, 2}}, "x", 1, 3));
+        assertMessage("x row 0 contains a non-finite value", () -> Rows.requireMatrix(new float[][] {{Float.NaN}}, "x", 1, -1));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
 }
