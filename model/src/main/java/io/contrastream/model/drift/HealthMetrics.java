@@ -83,18 +83,14 @@ public final class HealthMetrics {
      */
     public static double effectiveRank(float[][] z) {
         int d = Rows.requireMatrix(z, "z", 2, -1);
-        int n = z.length;
-        double[][] x = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) x[i][c] = z[i][c];
-        }
+        double[][] x = doubles(z);
         double[] mean = columnMeans(x, d);
         for (double[] row : x) {
             for (int c = 0; c < d; c++) row[c] -= mean[c];
         }
         // XXᵀ and XᵀX share their non-zero eigenvalues σᵢ², so the smaller one is decomposed; it is left unscaled
         // because any constant factor cancels in pᵢ.
-        double[][] g = n <= d ? gram(x) : scatter(x, d);
+        double[][] g = x.length <= d ? gram(x) : scatter(x, d);
         double[] eig = SymmetricEigen.eigenvalues(g);
         double largest = Math.max(0, eig[eig.length - 1]);
         double floor = largest * EIGEN_NOISE * g.length;
@@ -122,8 +118,8 @@ public final class HealthMetrics {
         if (d != db) {
             throw new IllegalArgumentException("a and b must have the same number of columns, got " + d + " and " + db);
         }
-        double[] ma = columnMeans(a, d);
-        double[] mb = columnMeans(b, d);
+        double[] ma = columnMeans(doubles(a), d);
+        double[] mb = columnMeans(doubles(b), d);
         return Math.sqrt(squaredDistance(ma, mb, d));
     }
 
@@ -169,13 +165,13 @@ public final class HealthMetrics {
         return mean;
     }
 
-    private static double[] columnMeans(float[][] x, int d) {
-        double[] mean = new double[d];
-        for (float[] row : x) {
-            for (int c = 0; c < d; c++) mean[c] += row[c];
+    private static double[][] doubles(float[][] z) {
+        double[][] x = new double[z.length][];
+        for (int i = 0; i < z.length; i++) {
+            x[i] = new double[z[i].length];
+            for (int c = 0; c < z[i].length; c++) x[i][c] = z[i][c];
         }
-        for (int c = 0; c < d; c++) mean[c] /= x.length;
-        return mean;
+        return x;
     }
 
     /** XXᵀ (n×n), filled symmetrically so the eigen-solver's symmetry check sees exact equality. */
