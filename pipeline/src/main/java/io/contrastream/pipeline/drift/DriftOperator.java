@@ -117,7 +117,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
                 new ListStateDescriptor<>(WINDOWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         snapshotState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
-        for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
+        holder.restore(snapshotState.get());
         alarmState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>(ALARMS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         alarms = DriftAlarms.defaults(alarmConfig.level(), alarmConfig.windows());
@@ -249,7 +249,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
             }
         });
         state.update(List.of(windowState.toBytes()));
-        snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
+        snapshotState.update(holder.saved());
         alarmState.update(List.of(new StateCodec.Writer(ALARMS, FORMAT)
                 .section("detectors", bytes(alarms.save()))
                 .section("representation", representation.save())
