@@ -1,17 +1,14 @@
 package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.data.SyntheticStream;
-import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.BadRecords;
-import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
 import io.contrastream.pipeline.ui.LivePage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,29 +75,21 @@ public final class DemoCommand implements Callable<Integer> {
         check(pageHoldSeconds >= 0, "--page-hold-s", pageHoldSeconds, "an integer >= 0");
         JobConfig config = JobOptions.read(spec, PARAMS, DEFAULTS).with(JobParams.INPUT_SHAPE, new int[] {dim});
 
-        deleteRecursively(workDir);
         System.out.println("Starting a Kafka broker (Apache Kafka, KRaft, child process) in " + workDir + " ...");
-        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
-            config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            kafka.createTopics(Map.of(config.get(JobParams.SAMPLES_TOPIC), 2, config.get(JobParams.EMBEDDINGS_TOPIC), 2,
-                    config.get(JobParams.DRIFT_TOPIC), 1, config.get(JobParams.DEAD_LETTER_TOPIC), 1), Map.of());
-            if (!config.get(JobParams.SNAPSHOT_TOPIC).isEmpty()) {
-                kafka.createTopics(Map.of(config.get(JobParams.SNAPSHOT_TOPIC), 1),
-                        Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
-            }
-            System.out.println("Broker up at " + kafka.bootstrapServers() + "; starting the Flink job on a local MiniCluster ...");
+        try (LocalRun local = LocalRun.start(workDir)) {
+            config = local.connect(config);
+            local.createTopics(config, Map.of());
+            System.out.println("Broker up at " + local.kafka().bootstrapServers() + "; starting the Flink job on a local MiniCluster ...");
             try (LivePage page = config.get(JobParams.UI_PORT) >= 0 ? LivePage.start(config) : null) {
                 if (page != null) System.out.println("Live page: " + page.url());
-                return stream(config, page);
+                return stream(local, config, page);
             }
         }
     }
 
     /** Runs the job, streams the generated data, prints progress and the summary; the exit code. */
-    private int stream(JobConfig config, LivePage page) throws Exception {
-        StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
-        ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
-        JobClient job = env.executeAsync("contrastream-demo");
+    private int stream(LocalRun local, JobConfig config, LivePage page) throws Exception {
+        JobClient job = local.startJob(config, "contrastream-demo");
 
         SyntheticStream stream = new SyntheticStream(dim, classes, samples / 2, config.get(JobParams.SEED));
         long t0 = System.currentTimeMillis();
@@ -146,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             // Let the last drift window and snapshot land before stopping the job.
             for (int i = 0; i < 6; i++) reader.poll(Duration.ofMillis(500));
-            job.cancel().get();
+            local.stopJob();
             int code = report.summary(sentValid.get(), sentBad.get(), reader) ? 0 : 1;
             holdPage(page);
             return code;
@@ -170,14 +158,6 @@ public final class DemoCommand implements Callable<Integer> {
     private void check(boolean ok, String option, Object value, String allowed) {
         if (!ok) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + ": '" + value + "' is not allowed; expected " + allowed);
-        }
-    }
-
-    /** Removes a work directory left by an earlier run, so each run starts with a fresh broker. */
-    static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) return;
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

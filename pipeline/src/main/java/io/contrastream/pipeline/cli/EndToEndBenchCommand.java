@@ -1,13 +1,11 @@
 package io.contrastream.pipeline.cli;
 
-import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.bench.ThreadCpu;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.AvroCodec;
-import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.schema.DriftReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +20,6 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,21 +66,16 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Locale.setDefault(Locale.ROOT);
-        DemoCommand.deleteRecursively(workDir);
-        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
-            JobConfig config = JobConfig.defaults().with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+        try (LocalRun local = LocalRun.start(workDir)) {
+            JobConfig config = local.connect(JobConfig.defaults())
                     .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {512})
                     .with(JobParams.EMBEDDING_DIM, 256).with(JobParams.PROJECTION_DIM, 128).with(JobParams.BATCH_SIZE, 256)
                     .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "")
                     // Latency as a read_uncommitted consumer sees it; exactly-once adds up to one checkpoint interval.
                     .with(JobParams.DELIVERY, JobParams.Delivery.AT_LEAST_ONCE)
                     .with(JobParams.TRAIN_MAX_BUSY, trainMaxBusy);
-            Map<String, String> logAppend = Map.of("message.timestamp.type", "LogAppendTime");
-            kafka.createTopics(Map.of("samples", 2, "embeddings", 2), logAppend);
-            kafka.createTopics(Map.of("drift", 1, "dead-letters", 1), Map.of());
-            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
-            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
-            JobClient job = env.executeAsync("contrastream-bench-e2e");
+            local.createTopics(config, Map.of("message.timestamp.type", "LogAppendTime"));
+            local.startJob(config, "contrastream-bench-e2e");
             Thread reader = new Thread(() -> read(config.kafkaProperties()), "bench-reader");
             reader.setDaemon(true);
             reader.start();
@@ -94,7 +85,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
-                ThreadCpu cpu = ThreadCpu.start(kafka.pid(), 1000);
+                ThreadCpu cpu = ThreadCpu.start(local.kafka().pid(), 1000);
                 send(producer, pool, 0, samples, 0, "throughput: send");
                 waitFor(samples, 600, "throughput: embedded");
                 cpu.close();
@@ -114,7 +105,6 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                         Double.isNaN(trained) ? "null" : String.format("%.1f", trained), trainMaxBusy, throughput / 2,
                         lat[lat.length / 2], lat[(int) (lat.length * 0.99)], lat.length, cpuJson, memory);
             }
-            job.cancel().get();
         }
         return 0;
     }

@@ -2,17 +2,15 @@ package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.eval.FeedScore;
 import io.contrastream.model.serve.ServingSpace;
-import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.FloatList;
-import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.SnapshotTopic;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
@@ -26,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -72,11 +68,10 @@ public final class FeedBenchCommand implements Callable<Integer> {
         LabelledSplit test = data.test();
         int n = Math.min(limit, train.rows().length);
         JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));
-        DemoCommand.deleteRecursively(workDir);
-        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
-            config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            String score = quality(kafka, topics(config, "feed"), train, test, n);
-            String latency = latencySeconds > 0 ? latency(kafka, topics(config, "lat"), test) : "null";
+        try (LocalRun local = LocalRun.start(workDir)) {
+            config = local.connect(config);
+            String score = quality(local, topics(config, "feed"), train, test, n);
+            String latency = latencySeconds > 0 ? latency(local, topics(config, "lat"), test) : "null";
             System.out.printf("{\"mechanism\": \"%s\", \"samples\": %d, \"checkpoint_interval_ms\": %d, \"score\": %s, \"latency\": %s}%n",
                     config.get(JobParams.FEED_COMPATIBILITY).name().toLowerCase(Locale.ROOT), n,
                     config.get(JobParams.CHECKPOINT_INTERVAL_MS), score, latency);
@@ -90,15 +85,9 @@ public final class FeedBenchCommand implements Callable<Integer> {
                 .with(JobParams.SNAPSHOT_TOPIC, prefix + "-snapshots").with(JobParams.GROUP_ID, prefix);
     }
 
-    private static void createTopics(LocalKafka kafka, JobConfig c) {
-        kafka.createTopics(Map.of(c.get(JobParams.SAMPLES_TOPIC), 2, c.get(JobParams.EMBEDDINGS_TOPIC), 2,
-                c.get(JobParams.DRIFT_TOPIC), 1, c.get(JobParams.DEAD_LETTER_TOPIC), 1), Map.of());
-        kafka.createTopics(Map.of(c.get(JobParams.SNAPSHOT_TOPIC), 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
-    }
-
     /** Phase 1: the whole bounded run, then the feed read back as delivered and scored. */
-    private String quality(LocalKafka kafka, JobConfig c, LabelledSplit train, LabelledSplit test, int n) throws Exception {
-        createTopics(kafka, c);
+    private String quality(LocalRun local, JobConfig c, LabelledSplit train, LabelledSplit test, int n) throws Exception {
+        local.createTopics(c, Map.of());
         Map<String, Integer> row = new HashMap<>();
         Progress produced = new Progress("produce", n);
         try (SampleProducer out = new SampleProducer(c.kafkaProperties(), c.get(JobParams.SAMPLES_TOPIC), 0)) {
@@ -110,9 +99,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
         }
         produced.finish(n);
         long start = System.currentTimeMillis();
-        StreamExecutionEnvironment env = Environments.local(c.with(JobParams.BOUNDED, true), c.get(JobParams.PARALLELISM));
-        ContrastiveJob.build(env, KafkaIo.source(c.with(JobParams.BOUNDED, true)), ContrastiveJob.Sinks.kafka(c), c);
-        env.execute("contrastream-bench-feed");
+        local.runBounded(c, "contrastream-bench-feed");
         System.err.printf("job ran over %,d images in %.0f s%n", n, (System.currentTimeMillis() - start) / 1000.0);
 
         float[][] feed = new float[n][];
@@ -159,11 +146,9 @@ public final class FeedBenchCommand implements Callable<Integer> {
      * sent before the first embedding became visible (the serving warm-up and its backlog) and in the 10 s after it
      * are left out; then {@code --latency-seconds} are measured.
      */
-    private String latency(LocalKafka kafka, JobConfig c, LabelledSplit data) throws Exception {
-        createTopics(kafka, c);
-        StreamExecutionEnvironment env = Environments.local(c, c.get(JobParams.PARALLELISM));
-        ContrastiveJob.build(env, KafkaIo.source(c), ContrastiveJob.Sinks.kafka(c), c);
-        JobClient job = env.executeAsync("contrastream-bench-feed-latency");
+    private String latency(LocalRun local, JobConfig c, LabelledSplit data) throws Exception {
+        local.createTopics(c, Map.of());
+        local.startJob(c, "contrastream-bench-feed-latency");
         List<Long> latencies = new ArrayList<>();
         long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};   // {from, to}: produce times measured, set at the first embedding
         long giveUp = System.currentTimeMillis() + 600_000;
@@ -201,7 +186,7 @@ public final class FeedBenchCommand implements Callable<Integer> {
             }
             producer.join();
         } finally {
-            job.cancel().get();
+            local.stopJob();
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         if (sorted.length == 0) return "{\"samples\": 0}";

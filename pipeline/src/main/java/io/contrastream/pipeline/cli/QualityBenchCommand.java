@@ -1,14 +1,12 @@
 package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.train.Snapshot;
-import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
-import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,17 +55,12 @@ public final class QualityBenchCommand implements Callable<Integer> {
         int n = limit == null ? train.rows().length : Math.min(limit, train.rows().length);
         JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));   // the data's shape, unless given
 
-        DemoCommand.deleteRecursively(workDir);
         long start = System.currentTimeMillis();
         Snapshot snapshot;
-        try (LocalKafka kafka = LocalKafka.start(workDir.resolve("kafka"))) {
-            config = config.with(JobParams.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            kafka.createTopics(Map.of(config.get(JobParams.SAMPLES_TOPIC), 2, config.get(JobParams.EMBEDDINGS_TOPIC), 2,
-                    config.get(JobParams.DRIFT_TOPIC), 1, config.get(JobParams.DEAD_LETTER_TOPIC), 1), Map.of());
-            kafka.createTopics(Map.of(config.get(JobParams.SNAPSHOT_TOPIC), 1), Map.of("max.message.bytes", Integer.toString(KafkaIo.MAX_SNAPSHOT_BYTES)));
-            StreamExecutionEnvironment env = Environments.local(config, config.get(JobParams.PARALLELISM));
-            ContrastiveJob.build(env, KafkaIo.source(config), ContrastiveJob.Sinks.kafka(config), config);
-            JobClient job = env.executeAsync("contrastream-bench-quality");
+        try (LocalRun local = LocalRun.start(workDir)) {
+            config = local.connect(config);
+            local.createTopics(config, Map.of());
+            local.startJob(config, "contrastream-bench-quality");
             try (SampleProducer out = new SampleProducer(config.kafkaProperties(), config.get(JobParams.SAMPLES_TOPIC), rate);
                  OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
                          config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
@@ -106,7 +97,6 @@ public final class QualityBenchCommand implements Callable<Integer> {
                 System.err.printf("streamed %,d images in %.0f s; newest encoder v%d at step %d%n", n,
                         (System.currentTimeMillis() - start) / 1000.0, snapshot.version(), snapshot.step());
             }
-            job.cancel().get();
         }
         double wall = (System.currentTimeMillis() - start) / 1000.0;
         Path saved = workDir.resolve("encoder-snapshot.avro");
