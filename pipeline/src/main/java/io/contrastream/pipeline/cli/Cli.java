@@ -3,11 +3,13 @@ package io.contrastream.pipeline.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line of contrastream: {@code demo}, {@code run}, {@code produce}, {@code evaluate} and the benchmarks. */
+/**
+ * The command line of contrastream: {@code run}, {@code produce}, {@code evaluate} and {@code reembed}. The launcher
+ * ({@code bin/contrastream}) runs it with the developer tools added: the demo and the benchmarks (the tools module).
+ */
 @Command(name = "contrastream", mixinStandardHelpOptions = true, version = "contrastream 0.1.0",
         description = "Streaming contrastive learning: Kafka samples in, embeddings and drift reports out.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, EndToEndBenchCommand.class, QualityBenchCommand.class,
-                EvaluateCommand.class, ReembedCommand.class, FeedBenchCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, EvaluateCommand.class, ReembedCommand.class})
 public final class Cli implements Runnable {
 
     @CommandLine.Spec
@@ -22,10 +24,7 @@ public final class Cli implements Runnable {
         CommandLine cl = new CommandLine(new Cli());
         // The job's options are declared once, as Params, and added to the commands that run the job.
         JobOptions.addTo(cl.getSubcommands().get("run").getCommandSpec(), io.contrastream.pipeline.config.JobParams.ALL, java.util.Map.of());
-        JobOptions.addTo(cl.getSubcommands().get("demo").getCommandSpec(), DemoCommand.PARAMS, DemoCommand.DEFAULTS);
         JobOptions.addTo(cl.getSubcommands().get("reembed").getCommandSpec(), ReembedCommand.PARAMS, java.util.Map.of());
-        JobOptions.addTo(cl.getSubcommands().get("bench-feed").getCommandSpec(), FeedBenchCommand.PARAMS, java.util.Map.of());
-        JobOptions.addTo(cl.getSubcommands().get("bench-quality").getCommandSpec(), QualityBenchCommand.PARAMS, java.util.Map.of());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage() + "  (see --help)");
             return 2;

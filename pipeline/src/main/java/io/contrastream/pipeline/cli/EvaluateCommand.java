@@ -73,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return Snapshots.fromAvro(AvroCodec.decode(EncoderSnapshot.class, Files.readAllBytes(file)));
     }
 
-    static void writeFile(EncoderSnapshot snapshot, Path file) throws java.io.IOException {
+    public static void writeFile(EncoderSnapshot snapshot, Path file) throws java.io.IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, AvroCodec.encode(snapshot));
     }

@@ -25,11 +25,16 @@ public final class IdxSplitOptions {
             description = "Shape of one item, e.g. C,T for sensor windows stored as a rank-3 file (default: C,H,W with C = 1 for a rank-3 file, else as stored)")
     int[] itemShape;
 
-    LabelledSplit train() throws IOException {
+    /** The training images file. */
+    public Path trainImages() {
+        return trainImages;
+    }
+
+    public LabelledSplit train() throws IOException {
         return reshaped(LabelledSplit.readIdx(trainImages, trainLabels));
     }
 
-    LabelledSplit test() throws IOException {
+    public LabelledSplit test() throws IOException {
         return reshaped(LabelledSplit.readIdx(testImages, testLabels));
     }
 

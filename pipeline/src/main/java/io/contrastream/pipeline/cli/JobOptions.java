@@ -10,12 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** Turns the declared {@link Param}s into picocli options and the parsed command line back into a {@link JobConfig}. */
-final class JobOptions {
+public final class JobOptions {
 
     private JobOptions() {}
 
     /** Adds one {@code --name} option per param, with its description and default shown in {@code --help}. */
-    static void addTo(CommandSpec spec, Iterable<Param<?>> params, Map<Param<?>, Object> overriddenDefaults) {
+    public static void addTo(CommandSpec spec, Iterable<Param<?>> params, Map<Param<?>, Object> overriddenDefaults) {
         spec.addOption(OptionSpec.builder("--config").paramLabel("<file>").type(String.class)
                 .description("Properties file of job options (key = option name without '--'); environment variables "
                         + ENV_PREFIX + "<NAME> override it, command-line flags override both").build());
@@ -39,7 +39,7 @@ final class JobOptions {
     }
 
     /** The configuration from the command line, the environment and the {@code --config} file, over the given defaults. */
-    static JobConfig read(CommandSpec spec, Iterable<Param<?>> params, Map<Param<?>, Object> overriddenDefaults) {
+    public static JobConfig read(CommandSpec spec, Iterable<Param<?>> params, Map<Param<?>, Object> overriddenDefaults) {
         return read(spec, params, overriddenDefaults, System.getenv());
     }
 

@@ -15,7 +15,7 @@ import java.util.Locale;
  * train/test pair: weighted kNN (cosine, k = 200 and 20, votes exp(cos/0.07), as in InstDisc / solo-learn) with the
  * train split as the bank, and a linear probe (multinomial logistic regression on z-scored features).
  */
-record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
+public record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
 
     static LabelledSplit readIdx(Path images, Path labels) throws IOException {
         Idx.Tensor x = Idx.read(images, true);
@@ -40,7 +40,7 @@ record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
      * JSON with the snapshot's scores ({@code trained}) next to raw pixels and a randomly initialised encoder of the
      * same architecture, each {@code {"knn200", "knn20", "linear_probe"}} in percent on the test split.
      */
-    static String evaluate(Snapshot snapshot, LabelledSplit train, LabelledSplit test, int probeEpochs, long seed) {
+    public static String evaluate(Snapshot snapshot, LabelledSplit train, LabelledSplit test, int probeEpochs, long seed) {
         if (!Arrays.equals(train.shape, test.shape) || !Arrays.equals(train.shape, snapshot.config().inputShape())) {
             throw new IllegalArgumentException("shapes differ: train " + Arrays.toString(train.shape) + ", test "
                     + Arrays.toString(test.shape) + ", encoder " + Arrays.toString(snapshot.config().inputShape()));

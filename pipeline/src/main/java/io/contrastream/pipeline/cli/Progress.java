@@ -9,7 +9,7 @@ import java.util.function.LongConsumer;
  * A progress line with rate and ETA for long commands, redrawn in place on a terminal and silent otherwise (a log or
  * a pipe gets only what the command prints at the end).
  */
-final class Progress implements LongConsumer {
+public final class Progress implements LongConsumer {
 
     private final String what;
     private final long total;
@@ -18,7 +18,7 @@ final class Progress implements LongConsumer {
     private final long start = System.nanoTime();
     private long lastDraw = start - 1_000_000_000L;   // nanoTime's origin is arbitrary: 0 could be "just now"
 
-    Progress(String what, long total) {
+    public Progress(String what, long total) {
         this(what, total, System.err, STDERR_IS_TERMINAL);
     }
 
@@ -63,7 +63,7 @@ final class Progress implements LongConsumer {
     }
 
     /** Reports {@code done} of the total; redraws at most twice a second. */
-    void update(long done) {
+    public void update(long done) {
         long now = System.nanoTime();
         if (!terminal || now - lastDraw < 500_000_000L) return;
         lastDraw = now;
@@ -72,7 +72,7 @@ final class Progress implements LongConsumer {
     }
 
     /** Ends the line on a terminal. */
-    void finish(long done) {
+    public void finish(long done) {
         if (!terminal) return;
         out.println("\r" + line(done, (System.nanoTime() - start) / 1e9) + "   ");
     }

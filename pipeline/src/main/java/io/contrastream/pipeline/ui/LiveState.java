@@ -26,7 +26,7 @@ public final class LiveState {
     static final int MAX_LABELS = 100_000;
     static final int MAP_POINTS = 3_000;
     /** The map shows the newest encoder version with at least this many points (else the one with the most). */
-    static final int MIN_MAP_POINTS = 200;
+    public static final int MIN_MAP_POINTS = 200;
     private static final long MAP_REFRESH_MS = 1_000;
     private static final long PCA_SEED = 17;
 

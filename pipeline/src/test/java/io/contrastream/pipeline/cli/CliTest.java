@@ -83,13 +83,6 @@ class CliTest {
     }
 
     @Test
-    void demoRejectsAnOutOfRangeSampleCount() {
-        Result r = run("demo", "--samples", "5");
-        assertEquals(2, r.code());
-        assertEquals("error: --samples: '5' is not allowed; expected an integer in [1000, 10000000]  (see --help)", r.err().strip());
-    }
-
-    @Test
     void configFileThenEnvironmentThenFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("job.properties"),
                 "batch-size = 64\nqueue-size = 512\ntemperature = 0.1\nkafka-properties = sasl.jaas.config=file-secret\n");

@@ -1,11 +1,11 @@
-package io.contrastream.pipeline.ui;
+package io.contrastream.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.contrastream.pipeline.cli.Cli;
+import io.contrastream.pipeline.ui.LiveState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,7 +54,7 @@ class LivePageBrowserITCase {
         System.setOut(new PrintStream(tee(stdout, captured), true, StandardCharsets.UTF_8));
         AtomicInteger exit = new AtomicInteger(Integer.MIN_VALUE);
         // The page outlives the summary (--page-hold-s), so the browser sees the finished run without racing the demo.
-        Thread demo = new Thread(() -> exit.set(Cli.commandLine().execute("demo", "--samples", Integer.toString(SAMPLES),
+        Thread demo = new Thread(() -> exit.set(ToolsCli.commandLine().execute("demo", "--samples", Integer.toString(SAMPLES),
                 "--bad-every", Integer.toString(BAD_EVERY), "--rate", "1000", "--drift-window", "400", "--snapshot-every", "5",
                 "--serving-warmup-plateau", "0",   // a small demo: versions from step 40 on, so representation drift has pairs
                 "--work-dir", TARGET.resolve("it-live-page-" + System.nanoTime()).toString(), "--timeout-s", "300",

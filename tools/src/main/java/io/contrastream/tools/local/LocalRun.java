@@ -1,10 +1,11 @@
-package io.contrastream.pipeline.local;
+package io.contrastream.tools.local;
 
 import io.contrastream.pipeline.ContrastiveJob;
 import io.contrastream.pipeline.cli.Environments;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.KafkaIo;
+import io.contrastream.pipeline.local.LocalKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,15 @@
-package io.contrastream.pipeline.cli;
+package io.contrastream.tools.cli;
 
 import io.contrastream.model.data.SyntheticStream;
+import io.contrastream.pipeline.cli.JobOptions;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.BadRecords;
 import io.contrastream.pipeline.io.SampleProducer;
-import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
 import io.contrastream.pipeline.ui.LivePage;
+import io.contrastream.tools.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The one-command demo: a real Kafka broker as a child process, the job on a local MiniCluster, a generated stream

@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.cli;
+package io.contrastream.tools.cli;
 
 import io.contrastream.model.data.SyntheticStream;
 import io.contrastream.model.encoder.FrozenEncoder;

@@ -1,12 +1,13 @@
-package io.contrastream.pipeline.cli;
+package io.contrastream.tools.cli;
 
+import io.contrastream.pipeline.cli.Progress;
 import io.contrastream.pipeline.config.JobConfig;
-import io.contrastream.pipeline.bench.ThreadCpu;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.SampleProducer;
-import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.schema.DriftReport;
+import io.contrastream.tools.bench.ThreadCpu;
+import io.contrastream.tools.local.LocalRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

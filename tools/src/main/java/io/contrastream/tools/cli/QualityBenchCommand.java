@@ -1,22 +1,27 @@
-package io.contrastream.pipeline.cli;
+package io.contrastream.tools.cli;
 
 import io.contrastream.model.train.Snapshot;
+import io.contrastream.pipeline.cli.EvaluateCommand;
+import io.contrastream.pipeline.cli.IdxSplitOptions;
+import io.contrastream.pipeline.cli.JobOptions;
+import io.contrastream.pipeline.cli.LabelledSplit;
+import io.contrastream.pipeline.cli.Progress;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.tools.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One pass of a labelled IDX dataset through the whole pipeline (real broker, MiniCluster), then the frozen-feature
@@ -64,7 +69,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
             try (SampleProducer out = new SampleProducer(config.kafkaProperties(), config.get(JobParams.SAMPLES_TOPIC), rate);
                  OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
                          config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
-                String name = data.trainImages.getFileName().toString();
+                String name = data.trainImages().getFileName().toString();
                 Progress sent = new Progress("stream", n);
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));

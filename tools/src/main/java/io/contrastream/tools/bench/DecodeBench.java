@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.bench;
+package io.contrastream.tools.bench;
 
 import io.contrastream.model.data.SyntheticStream;
 import io.contrastream.pipeline.decode.Rejection;

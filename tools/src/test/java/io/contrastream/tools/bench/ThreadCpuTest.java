@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.bench;
+package io.contrastream.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

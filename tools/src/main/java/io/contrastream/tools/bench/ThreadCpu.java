@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.bench;
+package io.contrastream.tools.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

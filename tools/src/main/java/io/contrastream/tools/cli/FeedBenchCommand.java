@@ -1,7 +1,11 @@
-package io.contrastream.pipeline.cli;
+package io.contrastream.tools.cli;
 
 import io.contrastream.model.eval.FeedScore;
 import io.contrastream.model.serve.ServingSpace;
+import io.contrastream.pipeline.cli.IdxSplitOptions;
+import io.contrastream.pipeline.cli.JobOptions;
+import io.contrastream.pipeline.cli.LabelledSplit;
+import io.contrastream.pipeline.cli.Progress;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
@@ -10,10 +14,10 @@ import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.SnapshotTopic;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.LocalRun;
 import io.contrastream.pipeline.local.OutputReader;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
+import io.contrastream.tools.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +31,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The feed as a consumer indexes it (issue 14's protocol): the first {@code --limit} training images produced into a
