@@ -50,12 +50,12 @@ steps = Steps()
 
 
 def java_json(main_class, args, heap="-Xmx6g"):
-    """Runs a benchmark main of the model module (args: a list, or a dict passed as key=value) and returns the last
+    """Runs a benchmark main of the tools module (args: a list, or a dict passed as key=value) and returns the last
     JSON line it printed."""
-    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
+    cp = open(os.path.join(ROOT, "tools/target/runtime-classpath.txt")).read().strip()
     argv = [f"{k}={v}" for k, v in args.items()] if isinstance(args, dict) else list(args)
     cmd = ["java", heap, "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
-           "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp, main_class, *argv]
+           "-cp", os.path.join(ROOT, "tools/target/classes") + ":" + cp, main_class, *argv]
     steps.step(" ".join([main_class.rsplit(".", 1)[-1], *argv]))
     out = subprocess.run(cmd, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"), capture_output=True, text=True, check=True)
     return json.loads([l for l in out.stdout.splitlines() if l.startswith("{")][-1])

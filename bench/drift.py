@@ -5,7 +5,7 @@ from benchlib import ROOT, java_json, replace_block, steps
 
 
 def run():
-    return java_json("io.contrastream.model.bench.DriftBench", [])
+    return java_json("io.contrastream.tools.bench.DriftBench", [])
 
 
 def write_markdown(r):

@@ -12,7 +12,7 @@ METHODS = [("moco", {}), ("simclr", {}), ("nnclr", {}), ("byol", {}), ("simsiam"
 def run(rate):
     rows = []
     for name, extra in METHODS:
-        r = java_json("io.contrastream.model.bench.StreamStudy",
+        r = java_json("io.contrastream.tools.bench.StreamStudy",
                       {"method": name.split(",")[0], "probe": "true", "rate": str(rate), **extra})
         steps = r["steps"]
         row = {"method": name, "knn200": r["knn200"], "knn20": r["knn20"], "linear_probe": float(r["linear_probe"]),

@@ -13,7 +13,7 @@ VARIANTS = [{}, {"batch": "128"}, {"batch": "512"}, {"queue": "1024"}, {"queue":
 
 
 def study(args):
-    return java_json("io.contrastream.model.bench.StreamStudy", args)
+    return java_json("io.contrastream.tools.bench.StreamStudy", args)
 
 
 def main():

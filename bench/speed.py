@@ -30,10 +30,10 @@ ENV = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
 
 
 def java_cmd(*args):
-    cp = open(os.path.join(ROOT, "pipeline/target/runtime-classpath.txt")).read().strip()
+    cp = open(os.path.join(ROOT, "tools/target/runtime-classpath.txt")).read().strip()
     return ["java", "-Xmx4g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(ROOT, ".cache/javacpp"),
-            "-cp", os.path.join(ROOT, "model/target/classes") + ":" + cp,
-            "io.contrastream.model.bench.LearnerBench", *map(str, args)]
+            "-cp", os.path.join(ROOT, "tools/target/classes") + ":" + cp,
+            "io.contrastream.tools.bench.LearnerBench", *map(str, args)]
 
 
 def run_json(cmd, what):

@@ -129,7 +129,7 @@ public final class ThreadCpu implements AutoCloseable {
 
     /** utime + stime of a /proc stat line; fields are counted after the last ')' since comm may hold spaces and ')'. */
     static long ticks(String stat) {
-        long[] t = io.contrastream.model.bench.CpuTimes.userSystemTicks(stat);
+        long[] t = CpuTimes.userSystemTicks(stat);
         return t[0] + t[1];
     }
 

@@ -1,4 +1,4 @@
-package io.contrastream.model.bench;
+package io.contrastream.tools.bench;
 
 import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;

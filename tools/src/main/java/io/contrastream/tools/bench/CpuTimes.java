@@ -1,4 +1,4 @@
-package io.contrastream.model.bench;
+package io.contrastream.tools.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
