@@ -2,7 +2,7 @@ package io.contrastream.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.testkit.LocalKafka;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

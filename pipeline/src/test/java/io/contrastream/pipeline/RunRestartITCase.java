@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.contrastream.model.data.SyntheticStream;
-import io.contrastream.pipeline.io.BadRecords;
 import io.contrastream.pipeline.io.KafkaIo;
 import io.contrastream.pipeline.io.SampleProducer;
-import io.contrastream.pipeline.local.LocalKafka;
-import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.testkit.BadRecords;
+import io.contrastream.pipeline.testkit.LocalKafka;
+import io.contrastream.pipeline.testkit.OutputReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

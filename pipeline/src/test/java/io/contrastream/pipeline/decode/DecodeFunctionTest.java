@@ -3,9 +3,9 @@ package io.contrastream.pipeline.decode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.contrastream.pipeline.io.AvroCodec;
-import io.contrastream.pipeline.io.BadRecords;
 import io.contrastream.pipeline.io.RawRecord;
 import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.pipeline.testkit.BadRecords;
 import io.contrastream.schema.DeadLetter;
 import java.util.List;
 import java.util.stream.Collectors;

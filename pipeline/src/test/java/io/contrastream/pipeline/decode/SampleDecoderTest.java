@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.contrastream.pipeline.io.AvroCodec;
-import io.contrastream.pipeline.io.BadRecords;
 import io.contrastream.pipeline.io.SampleProducer;
+import io.contrastream.pipeline.testkit.BadRecords;
 import io.contrastream.schema.Sample;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import io.contrastream.model.eval.Evaluation;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.testkit.OutputReader;
 import io.contrastream.schema.DriftReport;
 import java.util.List;
 import java.util.function.Predicate;

@@ -14,7 +14,7 @@ import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.SnapshotTopic;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.testkit.OutputReader;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
 import io.contrastream.tools.local.LocalRun;

@@ -11,7 +11,7 @@ import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.Snapshots;
-import io.contrastream.pipeline.local.OutputReader;
+import io.contrastream.pipeline.testkit.OutputReader;
 import io.contrastream.tools.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;

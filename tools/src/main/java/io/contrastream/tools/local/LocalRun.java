@@ -5,7 +5,7 @@ import io.contrastream.pipeline.cli.Environments;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
 import io.contrastream.pipeline.io.KafkaIo;
-import io.contrastream.pipeline.local.LocalKafka;
+import io.contrastream.pipeline.testkit.LocalKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

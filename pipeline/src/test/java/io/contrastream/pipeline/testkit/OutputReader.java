@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.local;
+package io.contrastream.pipeline.testkit;
 
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.schema.DeadLetter;

@@ -1,5 +1,7 @@
-package io.contrastream.pipeline.io;
+package io.contrastream.pipeline.testkit;
 
+import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.schema.Embedding;
 import java.time.Instant;
 import java.util.Arrays;

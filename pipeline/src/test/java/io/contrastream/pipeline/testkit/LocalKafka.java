@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.local;
+package io.contrastream.pipeline.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
