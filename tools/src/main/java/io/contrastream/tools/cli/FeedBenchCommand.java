@@ -2,13 +2,10 @@ package io.contrastream.tools.cli;
 
 import io.contrastream.model.eval.FeedScore;
 import io.contrastream.model.serve.ServingSpace;
-import io.contrastream.pipeline.cli.IdxSplitOptions;
-import io.contrastream.pipeline.cli.JobOptions;
 import io.contrastream.pipeline.cli.LabelledSplit;
 import io.contrastream.pipeline.cli.Progress;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
-import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.io.SampleProducer;
@@ -45,13 +42,8 @@ import picocli.CommandLine;
         description = "Score the embedding feed as delivered against a consistently re-embedded bank, and its latency.")
 public final class FeedBenchCommand implements Callable<Integer> {
 
-    static final List<Param<?>> PARAMS = DemoCommand.PARAMS;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @CommandLine.Mixin
-    IdxSplitOptions data;
+    LabelledBench bench;
 
     @Option(names = "--limit", defaultValue = "30000", description = "Training images streamed (default: ${DEFAULT-VALUE})")
     int limit;
@@ -67,15 +59,13 @@ public final class FeedBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Locale.setDefault(Locale.ROOT);
-        LabelledSplit train = data.train();
-        LabelledSplit test = data.test();
-        int n = Math.min(limit, train.rows().length);
-        JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));
+        LabelledBench.Setup data = bench.read();
+        int n = Math.min(limit, data.train().rows().length);
+        JobConfig config = data.config();
         try (LocalRun local = LocalRun.start(workDir)) {
             config = local.connect(config);
-            String score = quality(local, topics(config, "feed"), train, test, n);
-            String latency = latencySeconds > 0 ? latency(local, topics(config, "lat"), test) : "null";
+            String score = quality(local, topics(config, "feed"), data.train(), data.test(), n);
+            String latency = latencySeconds > 0 ? latency(local, topics(config, "lat"), data.test()) : "null";
             System.out.printf("{\"mechanism\": \"%s\", \"samples\": %d, \"checkpoint_interval_ms\": %d, \"score\": %s, \"latency\": %s}%n",
                     config.get(JobParams.FEED_COMPATIBILITY).name().toLowerCase(Locale.ROOT), n,
                     config.get(JobParams.CHECKPOINT_INTERVAL_MS), score, latency);

@@ -2,21 +2,16 @@ package io.contrastream.tools.cli;
 
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.cli.EvaluateCommand;
-import io.contrastream.pipeline.cli.IdxSplitOptions;
-import io.contrastream.pipeline.cli.JobOptions;
 import io.contrastream.pipeline.cli.LabelledSplit;
 import io.contrastream.pipeline.cli.Progress;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams;
-import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.SampleProducer;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.pipeline.testkit.OutputReader;
 import io.contrastream.tools.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +27,8 @@ import picocli.CommandLine;
         description = "Stream a labelled IDX train split through the job once, then evaluate the encoder on the test split.")
 public final class QualityBenchCommand implements Callable<Integer> {
 
-    static final List<Param<?>> PARAMS = DemoCommand.PARAMS;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @CommandLine.Mixin
-    IdxSplitOptions data;
+    LabelledBench bench;
 
     @Option(names = "--rate", defaultValue = "100", description = "Arrival rate, samples/s; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
     double rate;
@@ -54,11 +44,11 @@ public final class QualityBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Locale.setDefault(Locale.ROOT);
-        LabelledSplit train = data.train();
-        LabelledSplit test = data.test();
+        LabelledBench.Setup setup = bench.read();
+        LabelledSplit train = setup.train();
+        LabelledSplit test = setup.test();
         int n = limit == null ? train.rows().length : Math.min(limit, train.rows().length);
-        JobConfig config = JobOptions.read(spec, PARAMS, Map.of(JobParams.INPUT_SHAPE, train.shape()));   // the data's shape, unless given
+        JobConfig config = setup.config();
 
         long start = System.currentTimeMillis();
         Snapshot snapshot;
@@ -69,7 +59,7 @@ public final class QualityBenchCommand implements Callable<Integer> {
             try (SampleProducer out = new SampleProducer(config.kafkaProperties(), config.get(JobParams.SAMPLES_TOPIC), rate);
                  OutputReader reader = new OutputReader(config.kafkaProperties(), config.get(JobParams.EMBEDDINGS_TOPIC),
                          config.get(JobParams.DRIFT_TOPIC), config.get(JobParams.DEAD_LETTER_TOPIC), config.get(JobParams.SNAPSHOT_TOPIC))) {
-                String name = data.trainImages().getFileName().toString();
+                String name = bench.data.trainImages().getFileName().toString();
                 Progress sent = new Progress("stream", n);
                 for (int i = 0; i < n; i++) {
                     out.send(SampleProducer.sample(name + ":" + i, System.currentTimeMillis(), train.shape(), train.rows()[i], train.labels()[i]));

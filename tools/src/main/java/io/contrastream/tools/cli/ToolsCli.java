@@ -21,8 +21,8 @@ public final class ToolsCli {
         CommandLine cl = Cli.commandLine();
         cl.addSubcommand(withJobOptions(new DemoCommand(), DemoCommand.PARAMS, DemoCommand.DEFAULTS));
         cl.addSubcommand(new EndToEndBenchCommand());   // its job configuration is fixed
-        cl.addSubcommand(withJobOptions(new QualityBenchCommand(), QualityBenchCommand.PARAMS, Map.of()));
-        cl.addSubcommand(withJobOptions(new FeedBenchCommand(), FeedBenchCommand.PARAMS, Map.of()));
+        cl.addSubcommand(withJobOptions(new QualityBenchCommand(), DemoCommand.PARAMS, Map.of()));
+        cl.addSubcommand(withJobOptions(new FeedBenchCommand(), DemoCommand.PARAMS, Map.of()));
         return cl;
     }
 
