@@ -25,6 +25,8 @@ public final class Cli implements Runnable {
         // The job's options are declared once, as Params, and added to the commands that run the job.
         JobOptions.addTo(cl.getSubcommands().get("run").getCommandSpec(), io.contrastream.pipeline.config.JobParams.ALL, java.util.Map.of());
         JobOptions.addTo(cl.getSubcommands().get("reembed").getCommandSpec(), ReembedCommand.PARAMS, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("produce").getCommandSpec(), ProduceCommand.PARAMS, java.util.Map.of());
+        JobOptions.addTo(cl.getSubcommands().get("evaluate").getCommandSpec(), EvaluateCommand.PARAMS, java.util.Map.of());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage() + "  (see --help)");
             return 2;

@@ -2,22 +2,18 @@ package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.SnapshotTopic;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,20 +24,18 @@ import picocli.CommandLine.Option;
                 + "for the snapshot, raw pixels and a random encoder of the same architecture. Prints one JSON object.")
 public final class EvaluateCommand implements Callable<Integer> {
 
+    /** The job options that apply when the snapshot comes from Kafka. */
+    static final List<Param<?>> PARAMS = List.of(JobParams.SNAPSHOT_TOPIC, JobParams.KAFKA_PROPERTIES);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--snapshot", description = "Encoder snapshot file (Avro EncoderSnapshot, as bench-quality writes it)")
     Path snapshotFile;
 
+    // Not the job's --bootstrap-servers: here it says where the snapshot comes from, so it has no default.
     @Option(names = "--bootstrap-servers", description = "Instead of --snapshot: read the newest snapshot from this Kafka cluster")
     String bootstrapServers;
-
-    @Option(names = "--snapshot-topic", defaultValue = "encoder-snapshots", description = "Topic of encoder snapshots (default: ${DEFAULT-VALUE})")
-    String snapshotTopic;
-
-    @Option(names = "--kafka-properties", defaultValue = "", description = "Extra Kafka client properties, key=value;key=value (e.g. SASL/SSL)")
-    String kafkaProperties;
 
     @CommandLine.Mixin
     IdxSplitOptions data;
@@ -80,10 +74,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The newest snapshot on the topic, read back past the commit markers of an exactly-once writer. */
     private Snapshot newestOnTopic() {
-        Properties p = JobConfig.parseKafkaProperties(kafkaProperties);
-        p.setProperty("bootstrap.servers", bootstrapServers);
-        EncoderSnapshot newest = SnapshotTopic.newest(p, snapshotTopic);
-        if (newest == null) throw new IllegalStateException("no encoder snapshot on topic " + snapshotTopic + " at " + bootstrapServers);
+        JobConfig c = JobOptions.read(spec, PARAMS, Map.of()).with(JobParams.BOOTSTRAP_SERVERS, bootstrapServers);
+        String topic = c.get(JobParams.SNAPSHOT_TOPIC);
+        EncoderSnapshot newest = SnapshotTopic.newest(c.kafkaProperties(), topic);
+        if (newest == null) throw new IllegalStateException("no encoder snapshot on topic " + topic + " at " + bootstrapServers);
         return Snapshots.fromAvro(newest);
     }
 }

@@ -2,12 +2,15 @@ package io.contrastream.pipeline.cli;
 
 import io.contrastream.model.data.Idx;
 import io.contrastream.model.data.SyntheticStream;
-import io.contrastream.pipeline.config.JobConfig;
+import io.contrastream.pipeline.config.JobParams;
+import io.contrastream.pipeline.config.Param;
 import io.contrastream.pipeline.io.SampleProducer;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,11 +22,11 @@ import picocli.CommandLine.Option;
         description = "Stream an IDX dataset (e.g. Fashion-MNIST), a CSV file or the generated dataset into the samples topic.")
 public final class ProduceCommand implements Callable<Integer> {
 
+    /** The job options that apply: how to reach Kafka. */
+    static final List<Param<?>> PARAMS = List.of(JobParams.BOOTSTRAP_SERVERS, JobParams.KAFKA_PROPERTIES);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})", defaultValue = "localhost:9092")
-    String bootstrap;
 
     @Option(names = "--topic", description = "Samples topic (default: ${DEFAULT-VALUE})", defaultValue = "samples")
     String topic;
@@ -55,9 +58,6 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "Samples per second; 0 = as fast as possible (default: ${DEFAULT-VALUE})", defaultValue = "0")
     double rate;
 
-    @Option(names = "--kafka-properties", description = "Extra Kafka client properties, k=v;k=v (security settings)", defaultValue = "")
-    String kafkaProperties;
-
     @Override
     public Integer call() throws Exception {
         if ((csv != null ? 1 : 0) + (idxImages != null ? 1 : 0) + (synthetic != null ? 1 : 0) != 1) {
@@ -71,11 +71,10 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         Properties props;
         try {
-            props = JobConfig.parseKafkaProperties(kafkaProperties);
+            props = JobOptions.read(spec, PARAMS, Map.of()).kafkaProperties();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        props.setProperty("bootstrap.servers", bootstrap);
         long start = System.currentTimeMillis();
         try (SampleProducer out = new SampleProducer(props, topic, rate)) {
             if (synthetic != null) {

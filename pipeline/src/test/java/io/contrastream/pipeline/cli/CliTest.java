@@ -83,6 +83,27 @@ class CliTest {
     }
 
     @Test
+    void produceAndEvaluateTakeTheirKafkaOptionsAsTheJobDeclaresThem() {
+        CommandLine cl = Cli.commandLine();
+        CommandLine.Model.CommandSpec produce = cl.getSubcommands().get("produce").getCommandSpec();
+        CommandLine.Model.CommandSpec evaluate = cl.getSubcommands().get("evaluate").getCommandSpec();
+        assertEquals(JobParams.BOOTSTRAP_SERVERS.description() + " (default: localhost:9092)", produce.findOption("--bootstrap-servers").description()[0]);
+        assertEquals(JobParams.SNAPSHOT_TOPIC.description() + " (default: encoder-snapshots)", evaluate.findOption("--snapshot-topic").description()[0]);
+        for (CommandLine.Model.CommandSpec spec : java.util.List.of(produce, evaluate)) {
+            assertEquals(JobParams.KAFKA_PROPERTIES.description() + " (default: none)", spec.findOption("--kafka-properties").description()[0]);
+        }
+        cl.parseArgs("produce", "--kafka-properties", "security.protocol=SASL_SSL");
+        io.contrastream.pipeline.config.JobConfig c = JobOptions.read(produce, ProduceCommand.PARAMS, java.util.Map.of(),
+                java.util.Map.of("CONTRASTREAM_BOOTSTRAP_SERVERS", "kafka:9092"));
+        assertEquals("kafka:9092", c.kafkaProperties().getProperty("bootstrap.servers"), "the environment, as for run");
+        assertEquals("SASL_SSL", c.kafkaProperties().getProperty("security.protocol"));
+
+        Result bad = run("produce", "--synthetic", "10", "--kafka-properties", "no-equals-sign");
+        assertEquals(2, bad.code());
+        assertEquals("error: --kafka-properties: expected k=v;k=v, got an entry without '='  (see --help)", bad.err().strip());
+    }
+
+    @Test
     void configFileThenEnvironmentThenFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("job.properties"),
                 "batch-size = 64\nqueue-size = 512\ntemperature = 0.1\nkafka-properties = sasl.jaas.config=file-secret\n");
