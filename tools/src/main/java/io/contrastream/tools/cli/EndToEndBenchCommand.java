@@ -63,12 +63,13 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     private final Map<String, Long> sampleAppend = new ConcurrentHashMap<>();
     private final List<long[]> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());   // {append ms, latency ms or -1}
     private final List<long[]> reports = java.util.Collections.synchronizedList(new ArrayList<>());   // {read ms, learner step}
+    private JobConfig config;   // the job as this bench runs it, on its broker
 
     @Override
     public Integer call() throws Exception {
         Locale.setDefault(Locale.ROOT);
         try (LocalRun local = LocalRun.start(workDir)) {
-            JobConfig config = local.connect(JobConfig.defaults())
+            config = local.connect(JobConfig.defaults())
                     .with(JobParams.INPUT_SHAPE, new int[] {DIM}).with(JobParams.HIDDEN, new int[] {512})
                     .with(JobParams.EMBEDDING_DIM, 256).with(JobParams.PROJECTION_DIM, 128).with(JobParams.BATCH_SIZE, 256)
                     .with(JobParams.QUEUE_SIZE, 4096).with(JobParams.DRIFT_WINDOW, 5000).with(JobParams.SNAPSHOT_TOPIC, "")
@@ -77,7 +78,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
                     .with(JobParams.TRAIN_MAX_BUSY, trainMaxBusy);
             local.createTopics(config, Map.of("message.timestamp.type", "LogAppendTime"));
             local.startJob(config, "contrastream-bench-e2e");
-            Thread reader = new Thread(() -> read(config.kafkaProperties()), "bench-reader");
+            Thread reader = new Thread(this::read, "bench-reader");
             reader.setDaemon(true);
             reader.start();
 
@@ -131,7 +132,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             }
             String id = "b" + (from + i);
             byte[] value = AvroCodec.encode(SampleProducer.sample(id, System.currentTimeMillis(), new int[] {DIM}, pool[i % pool.length], null));
-            producer.send(new ProducerRecord<>("samples", id.getBytes(StandardCharsets.UTF_8), value),
+            producer.send(new ProducerRecord<>(config.get(JobParams.SAMPLES_TOPIC), id.getBytes(StandardCharsets.UTF_8), value),
                     (meta, e) -> { if (e == null) sampleAppend.put(id, meta.timestamp()); });
             if (progress != null) progress.update(i + 1);
         }
@@ -139,17 +140,17 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         if (progress != null) progress.finish(n);
     }
 
-    private void read(Properties base) {
-        Properties p = new Properties();
-        p.putAll(base);
+    private void read() {
+        Properties p = config.kafkaProperties();
         p.setProperty("group.id", "bench-" + System.nanoTime());
         p.setProperty("auto.offset.reset", "earliest");
         p.setProperty("client.id", "bench-reader");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of("embeddings", "drift"));
+            String drift = config.get(JobParams.DRIFT_TOPIC);
+            c.subscribe(List.of(config.get(JobParams.EMBEDDINGS_TOPIC), drift));
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.topic().equals("drift")) {
+                    if (r.topic().equals(drift)) {
                         try {
                             reports.add(new long[] {System.currentTimeMillis(), AvroCodec.decode(DriftReport.getDecoder(), r.value()).getLearnerStep()});
                         } catch (java.io.IOException e) {
