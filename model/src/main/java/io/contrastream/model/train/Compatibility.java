@@ -50,7 +50,7 @@ public final class Compatibility {
     INDArray gradient(INDArray x, INDArray e) {
         int n = (int) e.size(0);
         INDArray a = anchor.embed(x).dup();                                       // N×E: anchor embeddings, no gradient
-        MocoLearner.normalizeRows(a);                                             // N×E: â
+        Learner.normalizeRows(a);                                                 // N×E: â
         INDArray en = e.dup();                                                    // N×E
         INDArray norms = en.norm2(1).addi(1e-12).reshape(n, 1);                   // N×1: ‖e‖
         en.diviColumnVector(norms);                                               // N×E: ê

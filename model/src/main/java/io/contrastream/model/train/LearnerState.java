@@ -28,7 +28,7 @@ public final class LearnerState {
 
     private LearnerState() {}
 
-    public static byte[] save(MocoLearner learner) {
+    public static byte[] save(Learner learner) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -61,7 +61,7 @@ public final class LearnerState {
     }
 
     /** Restores a state saved by {@link #save} into a learner built with the same configuration. */
-    public static void restore(MocoLearner learner, byte[] state) {
+    public static void restore(Learner learner, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int magic = in.readInt();
             if (magic != MAGIC && magic != MAGIC_V4 && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) {

@@ -54,12 +54,12 @@ public record MultiCrop(int count, double minArea, double maxArea) {
      * through the query encoder; only the B global keys join the queue. The step costs about (1+L)× the query
      * encoder's forward and backward.
      */
-    static StepStats mocoStep(MocoLearner l, float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
+    static StepStats mocoStep(Learner l, float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
         int n = (1 + count) * b;
         INDArray x = l.stackedInput(0, view1, b, locals, count * b);               // (1+L)B×D: global rows, then each crop's B
         INDArray z = l.query().forward(x);                                        // (1+L)B×p: query projections
         INDArray k = l.key().infer(l.input(1, view2, b));                         // B×p: keys, no gradient
-        MocoLearner.normalizeRows(k);                                             // B×p: unit keys
+        Learner.normalizeRows(k);                                                 // B×p: unit keys
         INDArray[] copies = new INDArray[1 + count];
         java.util.Arrays.fill(copies, k);
         INDArray positive = Nd4j.concat(0, copies);                               // (1+L)B×p: each crop's sample's key

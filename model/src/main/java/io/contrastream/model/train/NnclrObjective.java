@@ -16,7 +16,7 @@ final class NnclrObjective extends MocoObjective {
      * while there is none).
      */
     @Override
-    INDArray positive(MocoLearner l, INDArray k, long[] ids) {
+    INDArray positive(Learner l, INDArray k, long[] ids) {
         int b = (int) k.size(0);
         neighbours = new int[b];
         java.util.Arrays.fill(neighbours, -1);

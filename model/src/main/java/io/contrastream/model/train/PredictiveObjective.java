@@ -13,13 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 abstract class PredictiveObjective implements Objective {
 
     /** The network whose projections are the targets; its gradient is never taken. */
-    abstract TrainableEncoder target(MocoLearner l);
+    abstract TrainableEncoder target(Learner l);
 
     /** Called after an accepted update. */
-    void afterUpdate(MocoLearner l) {}
+    void afterUpdate(Learner l) {}
 
     @Override
-    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
+    public StepStats step(Learner l, float[] view1, float[] view2, long[] ids, int b) {
         if (b < 2) return l.skip(b, new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0));   // BN: 2 rows a view
         INDArray t = target(l).infer(l.pairInput(1, view2, view1, b)).dup();     // 2B×p: targets of the other view
         INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: online projections
@@ -35,12 +35,12 @@ abstract class PredictiveObjective implements Objective {
     /** BYOL (Grill et al. 2020): the target is the momentum encoder, which then follows the online one. */
     static final class Byol extends PredictiveObjective {
         @Override
-        TrainableEncoder target(MocoLearner l) {
+        TrainableEncoder target(Learner l) {
             return l.key();
         }
 
         @Override
-        void afterUpdate(MocoLearner l) {
+        void afterUpdate(Learner l) {
             l.momentumUpdate();                                                   // ξ ← m·ξ + (1−m)·θ
         }
     }
@@ -48,7 +48,7 @@ abstract class PredictiveObjective implements Objective {
     /** SimSiam (Chen and He 2021): the target is the online encoder itself, its gradient stopped. */
     static final class SimSiam extends PredictiveObjective {
         @Override
-        TrainableEncoder target(MocoLearner l) {
+        TrainableEncoder target(Learner l) {
             return l.query();
         }
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class SimClrObjective implements Objective {
 
     @Override
-    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
+    public StepStats step(Learner l, float[] view1, float[] view2, long[] ids, int b) {
         INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: view 1 rows, then view 2
         long[] masked = l.config().hygiene().maskSameId() ? ids : null;
         InfoNce.Result r = NtXent.compute(z, l.config().temperature(), masked);   // 2B anchors, ≤ 2B − 2 negatives each

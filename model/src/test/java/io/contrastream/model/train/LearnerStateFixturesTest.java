@@ -45,7 +45,7 @@ class LearnerStateFixturesTest {
     }
 
     /** Seeded step {@code s}: two views of B rows and ids that repeat every 20 samples, so queued ids get masked. */
-    private static StepStats step(MocoLearner learner, int s) {
+    private static StepStats step(Learner learner, int s) {
         float[] view1 = gaussian(1000L * s + 1);
         float[] view2 = gaussian(1000L * s + 2);
         if (s == SKIPPED) view1[5] = Float.NaN;
@@ -74,7 +74,7 @@ class LearnerStateFixturesTest {
     void writeTheFixtures() throws IOException {
         Files.createDirectories(DIR);
         for (LearnerConfig.Method method : LearnerConfig.Method.values()) {
-            MocoLearner learner = new MocoLearner(MLP, config(method));
+            Learner learner = new Learner(MLP, config(method));
             StringBuilder side = new StringBuilder("# " + name(method) + ".bin: seeded steps 0.." + (TRAIN_STEPS - 1)
                     + " of LearnerStateFixturesTest; stats: loss, positive and negative cosine, queue fill, gradient norm,"
                     + " skipped, excluded negatives, queue age median and max\n");
@@ -129,8 +129,8 @@ class LearnerStateFixturesTest {
         }
     }
 
-    private static MocoLearner restored(LearnerConfig.Method method) throws IOException {
-        MocoLearner learner = new MocoLearner(MLP, config(method));
+    private static Learner restored(LearnerConfig.Method method) throws IOException {
+        Learner learner = new Learner(MLP, config(method));
         LearnerState.restore(learner, fixture(method));
         return learner;
     }
@@ -139,7 +139,7 @@ class LearnerStateFixturesTest {
     @EnumSource(LearnerConfig.Method.class)
     void aFixtureRestoresAndSavesToTheSameBytes(LearnerConfig.Method method) throws IOException {
         Properties side = sidecar(method);
-        MocoLearner learner = restored(method);
+        Learner learner = restored(method);
         assertEquals(Long.parseLong(side.getProperty("step")), learner.step());
         assertEquals(Long.parseLong(side.getProperty("skippedSteps")), learner.skippedSteps());
         float[] w = learner.snapshot(0).weights();
@@ -151,7 +151,7 @@ class LearnerStateFixturesTest {
     @EnumSource(LearnerConfig.Method.class)
     void aRestoredFixtureTrainsOnAsRecorded(LearnerConfig.Method method) throws IOException {
         Properties side = sidecar(method);
-        MocoLearner learner = restored(method);
+        Learner learner = restored(method);
         for (int s = TRAIN_STEPS; s < TRAIN_STEPS + NEXT_STEPS; s++) assertStats(side.getProperty("next." + s), step(learner, s), "step " + s);
     }
 
@@ -160,7 +160,7 @@ class LearnerStateFixturesTest {
     @EnumSource(LearnerConfig.Method.class)
     void aFreshLearnerTrainsAndSavesAsRecorded(LearnerConfig.Method method) throws IOException {
         Properties side = sidecar(method);
-        MocoLearner learner = new MocoLearner(MLP, config(method));
+        Learner learner = new Learner(MLP, config(method));
         for (int s = 0; s < TRAIN_STEPS; s++) assertStats(side.getProperty("train." + s), step(learner, s), "step " + s);
         List<Object> expected = fields(fixture(method));
         List<Object> actual = fields(LearnerState.save(learner));

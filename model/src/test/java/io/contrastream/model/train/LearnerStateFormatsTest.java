@@ -1,6 +1,6 @@
 package io.contrastream.model.train;
 
-import static io.contrastream.model.train.MocoLearnerTest.batch;
+import static io.contrastream.model.train.LearnerTest.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 /** States written by earlier versions (CLS2, CLS3, CLS4) restore into the learners that could have written them. */
 class LearnerStateFormatsTest {
 
-    private static final EncoderConfig MLP = MocoLearnerTest.MLP;
+    private static final EncoderConfig MLP = LearnerTest.MLP;
 
     private static LearnerConfig config(LearnerConfig.Method method, QueueHygiene hygiene) {
         return new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, hygiene, LearnerConfig.Debiasing.NONE, method);
     }
 
-    private static MocoLearner trained(LearnerConfig config, int steps) {
-        MocoLearner learner = new MocoLearner(MLP, config);
+    private static Learner trained(LearnerConfig config, int steps) {
+        Learner learner = new Learner(MLP, config);
         for (int i = 0; i < steps; i++) learner.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
         return learner;
     }
@@ -63,20 +63,20 @@ class LearnerStateFormatsTest {
     @Test
     void aCls4StateWithoutTheMethodRestores() throws IOException {
         LearnerConfig byol = config(LearnerConfig.Method.BYOL, QueueHygiene.defaults());
-        MocoLearner original = trained(byol, 3);
-        MocoLearner restored = new MocoLearner(MLP, byol);
+        Learner original = trained(byol, 3);
+        Learner restored = new Learner(MLP, byol);
         LearnerState.restore(restored, asVersion(LearnerState.save(original), 4));
         assertEquals(3, restored.step());
         assertTrue(restored.predictor().params().equalsWithEps(original.predictor().params(), 0), "the predictor came back");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearnerState.restore(
-                new MocoLearner(MLP, config(LearnerConfig.Method.MOCO, QueueHygiene.defaults())), asVersion(LearnerState.save(original), 4)));
+                new Learner(MLP, config(LearnerConfig.Method.MOCO, QueueHygiene.defaults())), asVersion(LearnerState.save(original), 4)));
         assertTrue(e.getMessage().contains("predictor"), e.getMessage());
     }
 
     @Test
     void aCls3StateOfAMethodWithoutPredictorRestoresIntoThatMethod() throws IOException {
         LearnerConfig simclr = config(LearnerConfig.Method.SIMCLR, QueueHygiene.defaults());
-        MocoLearner restored = new MocoLearner(MLP, simclr);
+        Learner restored = new Learner(MLP, simclr);
         LearnerState.restore(restored, asVersion(LearnerState.save(trained(simclr, 3)), 3));
         assertEquals(3, restored.step());
     }
@@ -84,7 +84,7 @@ class LearnerStateFormatsTest {
     @Test
     void aCls2StateKeepsItsQueueUnderAnAgeLimit() throws IOException {
         LearnerConfig aged = config(LearnerConfig.Method.MOCO, new QueueHygiene(true, 1.0, 5));
-        MocoLearner restored = new MocoLearner(MLP, aged);
+        Learner restored = new Learner(MLP, aged);
         LearnerState.restore(restored, asVersion(LearnerState.save(trained(aged, 12)), 2));
         StepStats s = restored.step(batch(99, 8, 16), batch(98, 8, 16), 8);
         assertEquals(0, s.excludedNegatives(), "keys of unknown age count as enqueued at the restored step");
@@ -96,11 +96,11 @@ class LearnerStateFormatsTest {
         LearnerConfig simsiam = config(LearnerConfig.Method.SIMSIAM, QueueHygiene.defaults());
         byte[] state = LearnerState.save(trained(simsiam, 3));
         state[3] = 0x34;   // CLS5 → CLS4: the layout of 8d4cada..6ec9e96, which carried the method under CLS4
-        MocoLearner restored = new MocoLearner(MLP, simsiam);
+        Learner restored = new Learner(MLP, simsiam);
         LearnerState.restore(restored, state);
         assertEquals(3, restored.step());
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> LearnerState.restore(new MocoLearner(MLP, config(LearnerConfig.Method.BYOL, QueueHygiene.defaults())), state));
+                () -> LearnerState.restore(new Learner(MLP, config(LearnerConfig.Method.BYOL, QueueHygiene.defaults())), state));
         assertTrue(e.getMessage().contains("SIMSIAM"), e.getMessage());
     }
 }

@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Losses are computed outside the network and back-propagated as an external error; the optimizer (ND4J's Adam or
  * Nesterov updater) runs on the flat gradient. Not thread-safe: one learner per thread.
  */
-public final class MocoLearner {
+public final class Learner {
 
     private final EncoderConfig encoder;
     private final LearnerConfig config;
@@ -39,7 +39,7 @@ public final class MocoLearner {
     private final DivergenceGuard guard = new DivergenceGuard();
     private Compatibility compatibility;    // null: no backward-compatibility term
 
-    public MocoLearner(EncoderConfig encoder, LearnerConfig config) {
+    public Learner(EncoderConfig encoder, LearnerConfig config) {
         this.encoder = encoder;
         this.config = config;
         this.query = TrainableEncoder.create(encoder);
