@@ -23,8 +23,7 @@ final class Predictor {
         net.normalizeHidden(0, 2);   // BN in the hidden layers, each view's rows apart, as both papers' predictors
         // The predictor learns at 10× the encoder's rate: Tian et al. (2021) found its relative learning rate decides
         // whether these methods collapse, and at 1× SimSiam fell below the collapse bound on the test stream.
-        org.nd4j.linalg.learning.config.IUpdater u = new LearnerConfig(config.queueSize(), config.temperature(), config.momentum(),
-                config.optimizer(), 10 * config.learningRate(), 0).updater();
+        org.nd4j.linalg.learning.config.IUpdater u = config.updater(10 * config.learningRate());
         long size = u.stateSize(net.params().length());
         this.updaterState = size == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, size);
         this.updater = u.instantiate(updaterState, true);
