@@ -28,7 +28,7 @@ public final class Learner {
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
     private final NegativeQueue queue;
-    private final INDArray[] inputs = new INDArray[2];
+    private final Batch batch;
     private int[] excluded = new int[64];   // reused cell list of the exclusions
     private final BatchIds rowsOf = new BatchIds();   // the batch's rows by sample id, for the exclusions
     private final Predictor predictor;      // BYOL and SimSiam only
@@ -51,6 +51,7 @@ public final class Learner {
         this.updater = u.instantiate(updaterState, true);
         this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
         this.objective = Objective.of(config.method());
+        this.batch = new Batch(encoder.inputSize());
         boolean predictive = objective instanceof PredictiveObjective;
         this.predictor = predictive ? new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed()) : null;
         if (predictive) {
@@ -72,7 +73,7 @@ public final class Learner {
      */
     public StepStats step(float[] view1, float[] view2, long[] ids, int b) {
         checkViews(view1, view2, b);
-        return objective.step(this, view1, view2, ids, b);
+        return objective.step(this, batch.set(view1, view2, null, 0, ids, b));
     }
 
     /**
@@ -89,7 +90,7 @@ public final class Learner {
             throw new IllegalArgumentException(count + " local crops of " + b + " samples need " + ((long) count * b * d) + " values");
         }
         checkViews(view1, view2, b);
-        return MultiCrop.mocoStep(this, view1, view2, locals, count, ids, b);
+        return MultiCrop.mocoStep(this, batch.set(view1, view2, locals, count, ids, b));
     }
 
     private void checkViews(float[] view1, float[] view2, int b) {
@@ -123,22 +124,6 @@ public final class Learner {
         float m = (float) config.momentum();
         Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
         Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
-    }
-
-    /** The two views stacked in one reused 2B×D buffer: {@code first}'s rows, then {@code second}'s. */
-    INDArray pairInput(int which, float[] first, float[] second, int b) {
-        return stackedInput(which, first, b, second, b);
-    }
-
-    /** {@code a}'s first {@code na} rows over {@code c}'s first {@code nc} in one reused (na+nc)×D buffer. */
-    INDArray stackedInput(int which, float[] a, int na, float[] c, int nc) {
-        int d = encoder.inputSize();
-        int rows = na + nc;
-        if (inputs[which] == null || inputs[which].size(0) != rows) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, rows, d);
-        java.nio.FloatBuffer buffer = inputs[which].data().asNioFloat();
-        buffer.put(0, a, 0, na * d);
-        buffer.put(na * d, c, 0, nc * d);
-        return inputs[which];
     }
 
     /** InfoNCE against the queue; the debiased / hard-negative form when configured (a slower, double-precision path). */
@@ -213,14 +198,6 @@ public final class Learner {
             for (int j = 0; j < cols; j++) v.put(i * cols + j, v.get(i * cols + j) * inv);
         }
         java.lang.ref.Reference.reachabilityFence(m);   // the NIO view does not keep the native buffer alive
-    }
-
-    /** Copies a view into a reused B×D input buffer (fresh off-heap arrays per step cost page faults). */
-    INDArray input(int which, float[] rows, int b) {
-        int d = encoder.inputSize();
-        if (inputs[which] == null || inputs[which].size(0) != b) inputs[which] = Nd4j.createUninitialized(DataType.FLOAT, b, d);
-        inputs[which].data().asNioFloat().put(0, rows, 0, b * d);
-        return inputs[which];
     }
 
     /** A copy of the query encoder's weights, tagged with the given version. */

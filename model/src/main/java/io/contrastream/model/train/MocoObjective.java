@@ -10,13 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class MocoObjective implements Objective {
 
     @Override
-    public StepStats step(Learner l, float[] view1, float[] view2, long[] ids, int b) {
-        INDArray z = l.query().forward(l.input(0, view1, b));                     // B×p: query projections
+    public StepStats step(Learner l, Batch x) {
+        int b = x.b();
+        long[] ids = x.ids();
+        INDArray z = l.query().forward(x.first());                                // B×p: query projections
         // B×p: keys, no gradient. Inference mode on purpose: a batch-normalised backbone (convBatchNorm) normalises
         // keys with the key encoder's running statistics, never the batch's, so no key carries a statistic of the
         // batch its query was normalised with. MoCo's shuffle BN (He et al. 2020, §3.3) guards against that leak
         // across GPUs; one process has no devices to shuffle over.
-        INDArray k = l.key().infer(l.input(1, view2, b));
+        INDArray k = l.key().infer(x.second());
         Learner.normalizeRows(k);                                                 // B×p: unit keys
         INDArray positive = positive(l, k, ids);                                  // B×p: what each query must match
         InfoNce.Result r = l.infoNce(z, positive, l.exclusions(ids, b, chosen()));   // 1 + K logits a query

@@ -54,11 +54,13 @@ public record MultiCrop(int count, double minArea, double maxArea) {
      * through the query encoder; only the B global keys join the queue. The step costs about (1+L)× the query
      * encoder's forward and backward.
      */
-    static StepStats mocoStep(Learner l, float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
+    static StepStats mocoStep(Learner l, Batch x) {
+        int b = x.b();
+        int count = x.crops();
+        long[] ids = x.ids();
         int n = (1 + count) * b;
-        INDArray x = l.stackedInput(0, view1, b, locals, count * b);               // (1+L)B×D: global rows, then each crop's B
-        INDArray z = l.query().forward(x);                                        // (1+L)B×p: query projections
-        INDArray k = l.key().infer(l.input(1, view2, b));                         // B×p: keys, no gradient
+        INDArray z = l.query().forward(x.first());                                // (1+L)B×p: query projections
+        INDArray k = l.key().infer(x.second());                                   // B×p: keys, no gradient
         Learner.normalizeRows(k);                                                 // B×p: unit keys
         INDArray[] copies = new INDArray[1 + count];
         java.util.Arrays.fill(copies, k);

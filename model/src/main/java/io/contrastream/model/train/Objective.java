@@ -7,11 +7,8 @@ package io.contrastream.model.train;
  */
 interface Objective {
 
-    /**
-     * Trains on B pairs: {@code view1} and {@code view2} hold B rows of the input each, row i of both being views of
-     * the same sample; {@code ids} are the samples' {@link SampleIds} (null = unknown).
-     */
-    StepStats step(Learner learner, float[] view1, float[] view2, long[] ids, int b);
+    /** Trains on a batch of B pairs. */
+    StepStats step(Learner learner, Batch batch);
 
     static Objective of(LearnerConfig.Method method) {
         return switch (method) {

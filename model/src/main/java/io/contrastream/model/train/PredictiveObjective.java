@@ -19,10 +19,11 @@ abstract class PredictiveObjective implements Objective {
     void afterUpdate(Learner l) {}
 
     @Override
-    public StepStats step(Learner l, float[] view1, float[] view2, long[] ids, int b) {
+    public StepStats step(Learner l, Batch x) {
+        int b = x.b();
         if (b < 2) return l.skip(b, new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0));   // BN: 2 rows a view
-        INDArray t = target(l).infer(l.pairInput(1, view2, view1, b)).dup();     // 2B×p: targets of the other view
-        INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: online projections
+        INDArray t = target(l).infer(x.swapped()).dup();                          // 2B×p: targets of the other view
+        INDArray z = l.query().forward(x.pair());                                 // 2B×p: online projections
         INDArray p = l.predictor().forward(z);                                    // 2B×p: predictions
         InfoNce.Result r = CosineRegression.compute(p, t);                        // mean 2 − 2cos(p, t)
         if (!Double.isFinite(r.loss())) return l.skip(b, r);

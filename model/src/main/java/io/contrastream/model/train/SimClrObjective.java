@@ -11,9 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class SimClrObjective implements Objective {
 
     @Override
-    public StepStats step(Learner l, float[] view1, float[] view2, long[] ids, int b) {
-        INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: view 1 rows, then view 2
-        long[] masked = l.config().hygiene().maskSameId() ? ids : null;
+    public StepStats step(Learner l, Batch x) {
+        int b = x.b();
+        INDArray z = l.query().forward(x.pair());                                 // 2B×p: view 1 rows, then view 2
+        long[] masked = l.config().hygiene().maskSameId() ? x.ids() : null;
         InfoNce.Result r = NtXent.compute(z, l.config().temperature(), masked);   // 2B anchors, ≤ 2B − 2 negatives each
         if (!Double.isFinite(r.loss())) return l.skip(b, r);
         if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);
