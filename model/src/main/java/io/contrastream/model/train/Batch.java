@@ -45,6 +45,17 @@ final class Batch {
     /** The B samples' {@link SampleIds} fingerprints, or null (unknown). */
     long[] ids() { return ids; }
 
+    /** (1+L)B: the rows of {@link #first}. */
+    int queries() { return (1 + crops) * b; }
+
+    /** The sample ids of the rows of {@link #first}: the B ids once for the view and once for each crop (null: unknown). */
+    long[] queryIds() {
+        if (ids == null || crops == 0) return ids;
+        long[] out = new long[queries()];
+        for (int c = 0; c <= crops; c++) System.arraycopy(ids, 0, out, c * b, b);
+        return out;
+    }
+
     /** (1+L)B×D: view 1, then each local crop's B rows, for the query encoder. */
     INDArray first() {
         return stack(0, view1, b, locals, crops * b);

@@ -72,8 +72,7 @@ public final class Learner {
      * values, row-major; {@code ids} are the B samples' {@link SampleIds} fingerprints (null = unknown).
      */
     public StepStats step(float[] view1, float[] view2, long[] ids, int b) {
-        checkViews(view1, view2, b);
-        return objective.step(this, batch.set(view1, view2, null, 0, ids, b));
+        return step(view1, view2, null, 0, ids, b);
     }
 
     /**
@@ -81,30 +80,32 @@ public final class Learner {
      * (crop-major: crop c's B rows together, see {@link MultiCrop}); MoCo only.
      */
     public StepStats step(float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
-        if (count == 0) return step(view1, view2, ids, b);
-        if (config.method() != LearnerConfig.Method.MOCO) {
+        int d = encoder.inputSize();
+        if (count != 0 && config.method() != LearnerConfig.Method.MOCO) {
             throw new IllegalArgumentException("multi-crop is built for MoCo only, not " + config.method());
         }
-        int d = encoder.inputSize();
-        if (count < 0 || locals == null || locals.length < (long) count * b * d) {
+        if (count != 0 && (count < 0 || locals == null || locals.length < (long) count * b * d)) {
             throw new IllegalArgumentException(count + " local crops of " + b + " samples need " + ((long) count * b * d) + " values");
         }
-        checkViews(view1, view2, b);
-        return MultiCrop.mocoStep(this, batch.set(view1, view2, locals, count, ids, b));
-    }
-
-    private void checkViews(float[] view1, float[] view2, int b) {
-        int d = encoder.inputSize();
         if (b <= 0 || view1.length < b * d || view2.length < b * d) {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
+        batch.set(view1, view2, locals, count, ids, b);
+        InfoNce.Result r = objective.loss(this, batch);                           // the method's loss, ∂L/∂(its output)
+        if (!Double.isFinite(r.loss()) || !backpropAndUpdate(objective.backward(this, r))) {
+            skippedSteps++;                                                       // keep the last good weights
+            return stats(b, r, Double.isFinite(r.loss()) ? lastNorm : Double.NaN, true);   // the norm of a refused gradient
+        }
+        objective.afterUpdate(this, batch);                                       // the key encoder, queue, predictor follow
+        step++;
+        return stats(b, r, lastNorm, false);
     }
 
     /**
      * ∂L/∂z back through the query encoder, then, unless the divergence guard refuses the gradient (false: the last
      * good weights stay), weight decay and the optimizer step; {@link #lastNorm} is the gradient's norm either way.
      */
-    boolean backpropAndUpdate(INDArray gradZ) {
+    private boolean backpropAndUpdate(INDArray gradZ) {
         INDArray gradE = compatibility != null && compatibility.active()
                 ? compatibility.gradient(query.lastInput(), query.lastEmbedding())       // B×E: λ·∂L_c/∂e
                 : null;
@@ -132,21 +133,6 @@ public final class Learner {
         return d.active()
                 ? DebiasedInfoNce.compute(z, k, queue.negatives(), config.temperature(), d.classPrior(), d.hardness(), exclusions)
                 : InfoNce.compute(z, k, queue.negatives(), config.temperature(), exclusions);
-    }
-
-    /**
-     * A skipped step: weights, optimizer and queue untouched (the divergence guard); the gradient norm is reported when
-     * the loss was finite and the gradient was refused.
-     */
-    StepStats skip(int b, InfoNce.Result r) {
-        skippedSteps++;
-        return stats(b, r, Double.isFinite(r.loss()) ? lastNorm : Double.NaN, true);
-    }
-
-    /** An accepted step: counts it and reports it. */
-    StepStats advance(int b, InfoNce.Result r) {
-        step++;
-        return stats(b, r, lastNorm, false);
     }
 
     private StepStats stats(int b, InfoNce.Result r, double norm, boolean skipped) {

@@ -15,22 +15,26 @@ abstract class PredictiveObjective implements Objective {
     /** The network whose projections are the targets; its gradient is never taken. */
     abstract TrainableEncoder target(Learner l);
 
-    /** Called after an accepted update. */
-    void afterUpdate(Learner l) {}
+    /** Batch norm needs 2 rows a view: a batch of one pair is skipped. */
+    private static final InfoNce.Result ONE_PAIR = new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0);
 
     @Override
-    public StepStats step(Learner l, Batch x) {
-        int b = x.b();
-        if (b < 2) return l.skip(b, new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0));   // BN: 2 rows a view
+    public InfoNce.Result loss(Learner l, Batch x) {
+        if (x.b() < 2) return ONE_PAIR;
         INDArray t = target(l).infer(x.swapped()).dup();                          // 2B×p: targets of the other view
         INDArray z = l.query().forward(x.pair());                                 // 2B×p: online projections
         INDArray p = l.predictor().forward(z);                                    // 2B×p: predictions
-        InfoNce.Result r = CosineRegression.compute(p, t);                        // mean 2 − 2cos(p, t)
-        if (!Double.isFinite(r.loss())) return l.skip(b, r);
-        if (!l.backpropAndUpdate(l.predictor().backward(r.gradZ()))) return l.skip(b, r);   // through predictor, encoder
+        return CosineRegression.compute(p, t);                                    // mean 2 − 2cos(p, t)
+    }
+
+    @Override
+    public INDArray backward(Learner l, InfoNce.Result r) {
+        return l.predictor().backward(r.gradZ());                                 // 2B×p: ∂L/∂z through the predictor
+    }
+
+    @Override
+    public void afterUpdate(Learner l, Batch x) {
         l.predictor().update(l.step());                                           // φ ← φ − update
-        afterUpdate(l);
-        return l.advance(b, r);
     }
 
     /** BYOL (Grill et al. 2020): the target is the momentum encoder, which then follows the online one. */
@@ -41,7 +45,8 @@ abstract class PredictiveObjective implements Objective {
         }
 
         @Override
-        void afterUpdate(Learner l) {
+        public void afterUpdate(Learner l, Batch x) {
+            super.afterUpdate(l, x);
             l.momentumUpdate();                                                   // ξ ← m·ξ + (1−m)·θ
         }
     }

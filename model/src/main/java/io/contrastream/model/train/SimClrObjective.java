@@ -11,13 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class SimClrObjective implements Objective {
 
     @Override
-    public StepStats step(Learner l, Batch x) {
-        int b = x.b();
+    public InfoNce.Result loss(Learner l, Batch x) {
         INDArray z = l.query().forward(x.pair());                                 // 2B×p: view 1 rows, then view 2
         long[] masked = l.config().hygiene().maskSameId() ? x.ids() : null;
-        InfoNce.Result r = NtXent.compute(z, l.config().temperature(), masked);   // 2B anchors, ≤ 2B − 2 negatives each
-        if (!Double.isFinite(r.loss())) return l.skip(b, r);
-        if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);
-        return l.advance(b, r);
+        return NtXent.compute(z, l.config().temperature(), masked);               // 2B anchors, ≤ 2B − 2 negatives each
     }
 }
