@@ -3,7 +3,6 @@ package io.contrastream.model.train;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.linalg.Blas;
-import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,9 +11,10 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * The online learner: the query (online) encoder, the key (momentum / target) encoder, the optimizer, the queue of
- * past keys and, for BYOL and SimSiam, the predictor, trained step by step by the {@link Objective} that
- * {@link LearnerConfig#method()} names (MoCo v2 by default). All of it is checkpointed by {@link LearnerState}.
+ * The online learner of every method: the query (online) encoder, its optimizer, the divergence guard and the step
+ * counter, trained step by step with the {@link Objective} that {@link LearnerConfig#method()} names (MoCo v2 by
+ * default), which owns whatever else the method keeps (a key encoder, a queue of past keys, a predictor). All of it is
+ * checkpointed by {@link LearnerState}.
  *
  * <p>Losses are computed outside the network and back-propagated as an external error; the optimizer (ND4J's Adam or
  * Nesterov updater) runs on the flat gradient. Not thread-safe: one learner per thread.
@@ -24,15 +24,10 @@ public final class Learner {
     private final EncoderConfig encoder;
     private final LearnerConfig config;
     private final TrainableEncoder query;
-    private final TrainableEncoder key;
     private final INDArray updaterState;
     private final GradientUpdater<?> updater;
-    private final NegativeQueue queue;
-    private final Batch batch;
-    private int[] excluded = new int[64];   // reused cell list of the exclusions
-    private final BatchIds rowsOf = new BatchIds();   // the batch's rows by sample id, for the exclusions
-    private final Predictor predictor;      // BYOL and SimSiam only
     private final Objective objective;
+    private final Batch batch;
     private double lastNorm;                // gradient norm of the last backpropAndUpdate
     private long step;
     private long skippedSteps;
@@ -43,23 +38,12 @@ public final class Learner {
         this.encoder = encoder;
         this.config = config;
         this.query = TrainableEncoder.create(encoder);
-        this.key = TrainableEncoder.create(encoder);
-        key.params().assign(query.params());    // MoCo initialises the key encoder as a copy of the query encoder
         IUpdater u = config.updater();
         long stateSize = u.stateSize(query.params().length());
         this.updaterState = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
         this.updater = u.instantiate(updaterState, true);
-        this.queue = new NegativeQueue(config.queueSize(), encoder.projectionDim(), DataType.FLOAT);
-        this.objective = Objective.of(config.method());
+        this.objective = Objective.of(encoder, config, query);
         this.batch = new Batch(encoder.inputSize());
-        boolean predictive = objective instanceof PredictiveObjective;
-        this.predictor = predictive ? new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed()) : null;
-        if (predictive) {
-            // Their projectors batch-normalise the hidden layer (each view's B rows apart): without it both collapsed on
-            // Fashion-MNIST (BENCHMARKS.md, the family of methods).
-            query.normalizeProjection(2);
-            key.normalizeProjection(2);
-        }
     }
 
     /** One training step on a batch of positive pairs without sample ids (no same-id masking). */
@@ -91,12 +75,12 @@ public final class Learner {
             throw new IllegalArgumentException("a batch of " + b + " pairs needs " + (b * d) + " values per view");
         }
         batch.set(view1, view2, locals, count, ids, b);
-        InfoNce.Result r = objective.loss(this, batch);                           // the method's loss, ∂L/∂(its output)
-        if (!Double.isFinite(r.loss()) || !backpropAndUpdate(objective.backward(this, r))) {
+        InfoNce.Result r = objective.loss(batch, step);                           // the method's loss, ∂L/∂(its output)
+        if (!Double.isFinite(r.loss()) || !backpropAndUpdate(objective.backward(r))) {
             skippedSteps++;                                                       // keep the last good weights
             return stats(b, r, Double.isFinite(r.loss()) ? lastNorm : Double.NaN, true);   // the norm of a refused gradient
         }
-        objective.afterUpdate(this, batch);                                       // the key encoder, queue, predictor follow
+        objective.afterUpdate(batch, step);                                       // the key encoder, queue, predictor follow
         step++;
         return stats(b, r, lastNorm, false);
     }
@@ -120,56 +104,11 @@ public final class Learner {
         return true;
     }
 
-    /** The key (target) encoder follows the query encoder by exponential moving average. */
-    void momentumUpdate() {
-        float m = (float) config.momentum();
-        Blas.scal(m, key.params());                                               // θ_k ← m·θ_k
-        Blas.axpy(1 - m, query.params(), key.params());                           //      + (1−m)·θ_q
-    }
-
-    /** InfoNCE against the queue; the debiased / hard-negative form when configured (a slower, double-precision path). */
-    InfoNce.Result infoNce(INDArray z, INDArray k, InfoNce.Exclusions exclusions) {
-        LearnerConfig.Debiasing d = config.debiasing();
-        return d.active()
-                ? DebiasedInfoNce.compute(z, k, queue.negatives(), config.temperature(), d.classPrior(), d.hardness(), exclusions)
-                : InfoNce.compute(z, k, queue.negatives(), config.temperature(), exclusions);
-    }
-
     private StepStats stats(int b, InfoNce.Result r, double norm, boolean skipped) {
-        long[] age = queue.ageMedianAndMax(step);
-        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue.fill(), norm, skipped,
-                r.excluded(), age[0], age[1]);
-    }
-
-    /**
-     * The query-negative pairs {@link QueueHygiene} rules out: a queued key of the query's own sample, and every key
-     * older than the age limit; then, for NNCLR, each query's chosen neighbour ({@code neighbours}, −1 = none). One
-     * probe of {@link BatchIds} per queue row, so O(K + B) rather than O(B·K) comparisons.
-     */
-    InfoNce.Exclusions exclusions(long[] ids, int b, int[] neighbours) {
-        QueueHygiene h = config.hygiene();
-        int k = queue.size();
-        boolean byId = h.maskSameId() && ids != null;
-        int n = 0;
-        if (byId) rowsOf.reset(ids, b);
-        if (byId || h.maxAge() > 0) {
-            for (int j = 0; j < k; j++) {
-                if (h.maxAge() > 0 && queue.age(j, step) > h.maxAge()) {
-                    for (int i = 0; i < b; i++) n = cell(n, i * k + j);
-                    continue;
-                }
-                if (byId) for (int i = rowsOf.first(queue.id(j)); i >= 0; i = rowsOf.next(i)) n = cell(n, i * k + j);
-            }
-        }
-        // A neighbour is never of the query's sample nor too old (nearestInQueue skips those), so never counted twice.
-        if (neighbours != null) for (int i = 0; i < b; i++) if (neighbours[i] >= 0) n = cell(n, i * k + neighbours[i]);
-        return new InfoNce.Exclusions(excluded, n, h.maxNegativeCosine());
-    }
-
-    private int cell(int n, int index) {
-        if (n == excluded.length) excluded = java.util.Arrays.copyOf(excluded, Math.max(64, 2 * n));
-        excluded[n] = index;
-        return n + 1;
+        NegativeQueue queue = objective.queue();
+        long[] age = queue == null ? new long[2] : queue.ageMedianAndMax(step);
+        return new StepStats(step, b, r.loss(), r.positiveCosine(), r.negativeCosine(), queue == null ? 0 : queue.fill(),
+                norm, skipped, r.excluded(), age[0], age[1]);
     }
 
     /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */
@@ -193,8 +132,8 @@ public final class Learner {
 
     /**
      * Starts from a published encoder's weights instead of a random initialisation (the checkpoints were lost, the
-     * snapshot topic was not): both encoders take them; optimizer moments, queue, predictor and the step count start
-     * afresh (Adam's bias correction needs the step of its moments).
+     * snapshot topic was not): the query encoder and a key encoder take them; optimizer moments, queue, predictor and
+     * the step count start afresh (Adam's bias correction needs the step of its moments).
      */
     public void warmStart(float[] weights) {
         if (weights.length != query.params().length()) {
@@ -203,7 +142,7 @@ public final class Learner {
         }
         INDArray w = Nd4j.create(weights, query.params().shape(), DataType.FLOAT);
         query.params().assign(w);
-        key.params().assign(w);
+        objective.warmStart(w);
     }
 
     /** Adds a backward-compatibility term to every step from now on (null: none). */
@@ -211,31 +150,28 @@ public final class Learner {
 
     public Compatibility compatibility() { return compatibility; }
 
-    /** A copy of the key (momentum) encoder's weights, tagged with the given version. */
+    /** A copy of the key (momentum / target) encoder's weights, tagged with the given version; MoCo, NNCLR, BYOL. */
     public Snapshot keySnapshot(long version) {
-        return new Snapshot(version, step, encoder, Nd4j.toFlattened(key.params()).toFloatVector());
+        INDArray key = objective.keyParams();
+        if (key == null) throw new IllegalStateException(config.method() + " has no key encoder");
+        return new Snapshot(version, step, encoder, Nd4j.toFlattened(key).toFloatVector());
     }
 
     public long step() { return step; }
 
     public long skippedSteps() { return skippedSteps; }
 
-    public NegativeQueue queue() { return queue; }
+    /** MoCo's and NNCLR's queue of past keys; null for the methods without one. */
+    public NegativeQueue queue() { return objective.queue(); }
 
     public EncoderConfig encoderConfig() { return encoder; }
 
     public LearnerConfig config() { return config; }
 
-    TrainableEncoder query() { return query; }
-
-    TrainableEncoder key() { return key; }
-
     INDArray queryParams() { return query.params(); }
 
-    INDArray keyParams() { return key.params(); }
-
-    /** BYOL's and SimSiam's predictor, or null. */
-    Predictor predictor() { return predictor; }
+    /** The method's objective, with what it keeps besides the query encoder. */
+    Objective objective() { return objective; }
 
     /** The optimizer's state (e.g. Adam's moments), or null for a stateless optimizer. */
     INDArray updaterState() { return updaterState; }

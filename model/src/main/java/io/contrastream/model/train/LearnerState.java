@@ -12,8 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Serialises everything a learner needs to continue exactly where it stopped: both encoders, the optimizer state,
- * the queue and its position, and the step counter.
+ * Serialises everything a learner needs to continue exactly where it stopped: the query encoder, the optimizer state
+ * and the step counter, and in the slots of its {@link Parts} what the method's objective keeps (key encoder, queue
+ * and its position, predictor).
  *
  * <p>A state written under another encoder or queue configuration is refused with a message naming the mismatch,
  * never silently replaced by a fresh start.
@@ -29,6 +30,7 @@ public final class LearnerState {
     private LearnerState() {}
 
     public static byte[] save(Learner learner) {
+        Parts parts = learner.objective().parts();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -39,21 +41,12 @@ public final class LearnerState {
             out.writeLong(learner.skippedSteps());
             out.writeDouble(learner.guard().scale());
             writeArray(out, learner.queryParams());
-            writeArray(out, learner.keyParams());
+            parts.key().write(out);
             INDArray updater = learner.updaterState();
             writeArray(out, updater == null ? Nd4j.empty(DataType.FLOAT) : updater);
-            NegativeQueue q = learner.queue();
-            out.writeInt(q.head());
-            out.writeInt(q.size());
-            writeArray(out, q.storage());
-            for (long id : q.ids()) out.writeLong(id);
-            for (long s : q.steps()) out.writeLong(s);
-            Predictor p = learner.predictor();
-            out.writeBoolean(p != null);
-            if (p != null) {
-                writeArray(out, p.params());
-                writeArray(out, p.updaterState() == null ? Nd4j.empty(DataType.FLOAT) : p.updaterState());
-            }
+            parts.queue().write(out);
+            out.writeBoolean(parts.predictor() != null);
+            if (parts.predictor() != null) parts.predictor().write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,6 +55,7 @@ public final class LearnerState {
 
     /** Restores a state saved by {@link #save} into a learner built with the same configuration. */
     public static void restore(Learner learner, byte[] state) {
+        Parts parts = learner.objective().parts();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             int magic = in.readInt();
             if (magic != MAGIC && magic != MAGIC_V4 && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) {
@@ -87,34 +81,19 @@ public final class LearnerState {
             long step = in.readLong();
             long skipped = in.readLong();
             double gradientScale = magic != MAGIC_V1 ? in.readDouble() : 0;   // 0: the guard re-learns its scale
+            Layout layout = new Layout(magic == MAGIC || magic == MAGIC_V4 || magic == MAGIC_V3, step);
             assign(learner.queryParams(), readFloats(in), "query encoder");
-            assign(learner.keyParams(), readFloats(in), "key encoder");
+            parts.key().read(in, layout);
             float[] updater = readFloats(in);
             if (learner.updaterState() != null) assign(learner.updaterState(), updater, "optimizer state");
-            int head = in.readInt();
-            int size = in.readInt();
-            float[] keys = readFloats(in);
-            NegativeQueue q = learner.queue();
-            long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked)
-            long[] steps = new long[q.capacity()];
-            if (magic == MAGIC || magic == MAGIC_V4 || magic == MAGIC_V3) {
-                for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
-                for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
-            } else {
-                java.util.Arrays.fill(steps, step);  // enqueue steps unknown: age 0, so --queue-max-age keeps them
-            }
+            parts.queue().read(in, layout);
             boolean hasPredictor = (magic == MAGIC || magic == MAGIC_V4) && in.readBoolean();
-            Predictor p = learner.predictor();
-            if (hasPredictor != (p != null)) {
+            if (hasPredictor != (parts.predictor() != null)) {
                 throw new IllegalStateException("learner state was written " + (hasPredictor ? "with" : "without")
-                        + " a predictor but the job's method " + learner.config().method() + (p != null ? " needs one" : " has none"));
+                        + " a predictor but the job's method " + learner.config().method()
+                        + (parts.predictor() != null ? " needs one" : " has none"));
             }
-            if (p != null) {
-                assign(p.params(), readFloats(in), "predictor");
-                float[] pu = readFloats(in);
-                if (p.updaterState() != null) assign(p.updaterState(), pu, "predictor optimizer state");
-            }
-            q.restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size, ids, steps);
+            if (hasPredictor) parts.predictor().read(in, layout);
             learner.restoreCounters(step, skipped, gradientScale);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt learner state", e);
@@ -137,6 +116,113 @@ public final class LearnerState {
         }
         in.reset();
         return null;
+    }
+
+    /**
+     * What a state being restored carries besides what every layout has: each queue row's sample id and enqueue step
+     * (CLS3 on); and its step.
+     */
+    record Layout(boolean queueRows, long step) {}
+
+    /** One slot of a saved state that an objective fills: it writes its bytes there and reads them back. */
+    interface Part {
+        void write(DataOutputStream out) throws IOException;
+
+        void read(DataInputStream in, Layout layout) throws IOException;
+    }
+
+    /**
+     * An objective's slots, in the layout's order: a key encoder's weights after the query encoder's, the queue after
+     * the optimizer state, then the predictor behind a presence flag (null: none).
+     */
+    record Parts(Part key, Part queue, Part predictor) {}
+
+    /** The slot of an array of weights: its length, then its values. */
+    static Part array(INDArray target, String what) {
+        return new Part() {
+            @Override
+            public void write(DataOutputStream out) throws IOException {
+                writeArray(out, target);
+            }
+
+            @Override
+            public void read(DataInputStream in, Layout layout) throws IOException {
+                assign(target, readFloats(in), what);
+            }
+        };
+    }
+
+    /** The queue's slot: its head, fill, keys, then each row's sample id and enqueue step. */
+    static Part queue(NegativeQueue q) {
+        return new Part() {
+            @Override
+            public void write(DataOutputStream out) throws IOException {
+                out.writeInt(q.head());
+                out.writeInt(q.size());
+                writeArray(out, q.storage());
+                for (long id : q.ids()) out.writeLong(id);
+                for (long s : q.steps()) out.writeLong(s);
+            }
+
+            @Override
+            public void read(DataInputStream in, Layout layout) throws IOException {
+                int head = in.readInt();
+                int size = in.readInt();
+                float[] keys = readFloats(in);
+                long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked)
+                long[] steps = new long[q.capacity()];
+                if (layout.queueRows()) {
+                    for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
+                    for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
+                } else {
+                    java.util.Arrays.fill(steps, layout.step());   // enqueue steps unknown: age 0, so --queue-max-age keeps them
+                }
+                q.restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size, ids, steps);
+            }
+        };
+    }
+
+    /**
+     * The queue's slot of a method without a queue: the layout has always carried an empty K×p queue there, so one is
+     * written (without allocating it) and, on restore, read past.
+     */
+    static Part noQueue(int capacity, int dim) {
+        return new Part() {
+            @Override
+            public void write(DataOutputStream out) throws IOException {
+                out.writeInt(0);                                        // head
+                out.writeInt(0);                                        // size
+                out.writeInt(capacity * dim);                           // K×p keys, all 0
+                for (int i = 0; i < capacity * dim; i++) out.writeFloat(0);
+                for (int i = 0; i < 2 * capacity; i++) out.writeLong(0);   // ids, then enqueue steps
+            }
+
+            @Override
+            public void read(DataInputStream in, Layout layout) throws IOException {
+                in.readInt();
+                in.readInt();
+                in.skipNBytes(4L * in.readInt());
+                if (layout.queueRows()) in.skipNBytes(2L * 8 * capacity);
+            }
+        };
+    }
+
+    /** The predictor's slot: its weights, then its optimizer state. */
+    static Part predictor(Predictor p) {
+        return new Part() {
+            @Override
+            public void write(DataOutputStream out) throws IOException {
+                writeArray(out, p.params());
+                writeArray(out, p.updaterState() == null ? Nd4j.empty(DataType.FLOAT) : p.updaterState());
+            }
+
+            @Override
+            public void read(DataInputStream in, Layout layout) throws IOException {
+                assign(p.params(), readFloats(in), "predictor");
+                float[] u = readFloats(in);
+                if (p.updaterState() != null) assign(p.updaterState(), u, "predictor optimizer state");
+            }
+        };
     }
 
     private static void writeArray(DataOutputStream out, INDArray a) throws IOException {

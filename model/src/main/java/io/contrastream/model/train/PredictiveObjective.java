@@ -1,61 +1,125 @@
 package io.contrastream.model.train;
 
+import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.loss.CosineRegression;
 import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The negative-free objectives: both views through the online encoder and the predictor, each prediction regressed
- * onto a target network's projection of the other view, 2 − 2cos; the queue is left alone. The heads batch-normalise
- * their hidden layers, so a batch needs at least 2 pairs.
+ * The negative-free objectives: both views through the online encoder and the predictor (which they own), each
+ * prediction regressed onto a target network's projection of the other view, 2 − 2cos; no queue. The heads
+ * batch-normalise their hidden layers, so a batch needs at least 2 pairs.
  */
 abstract class PredictiveObjective implements Objective {
-
-    /** The network whose projections are the targets; its gradient is never taken. */
-    abstract TrainableEncoder target(Learner l);
 
     /** Batch norm needs 2 rows a view: a batch of one pair is skipped. */
     private static final InfoNce.Result ONE_PAIR = new InfoNce.Result(Double.NaN, null, Double.NaN, Double.NaN, 0);
 
+    final TrainableEncoder query;
+    private final Predictor predictor;
+    private final LearnerState.Part noQueue;
+
+    PredictiveObjective(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
+        this.query = query;
+        this.predictor = new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed());
+        this.noQueue = LearnerState.noQueue(config.queueSize(), encoder.projectionDim());
+        // Their projectors batch-normalise the hidden layer (each view's B rows apart): without it both collapsed on
+        // Fashion-MNIST (BENCHMARKS.md, the family of methods).
+        query.normalizeProjection(2);
+    }
+
+    /** The target network's projections of 2B×D rows, without gradient. */
+    abstract INDArray targets(INDArray x);
+
+    /** The saved state's key-encoder slot. */
+    abstract LearnerState.Part keySlot();
+
     @Override
-    public InfoNce.Result loss(Learner l, Batch x) {
+    public InfoNce.Result loss(Batch x, long step) {
         if (x.b() < 2) return ONE_PAIR;
-        INDArray t = target(l).infer(x.swapped()).dup();                          // 2B×p: targets of the other view
-        INDArray z = l.query().forward(x.pair());                                 // 2B×p: online projections
-        INDArray p = l.predictor().forward(z);                                    // 2B×p: predictions
+        INDArray t = targets(x.swapped()).dup();                                  // 2B×p: targets of the other view
+        INDArray z = query.forward(x.pair());                                     // 2B×p: online projections
+        INDArray p = predictor.forward(z);                                        // 2B×p: predictions
         return CosineRegression.compute(p, t);                                    // mean 2 − 2cos(p, t)
     }
 
     @Override
-    public INDArray backward(Learner l, InfoNce.Result r) {
-        return l.predictor().backward(r.gradZ());                                 // 2B×p: ∂L/∂z through the predictor
+    public INDArray backward(InfoNce.Result r) {
+        return predictor.backward(r.gradZ());                                     // 2B×p: ∂L/∂z through the predictor
     }
 
     @Override
-    public void afterUpdate(Learner l, Batch x) {
-        l.predictor().update(l.step());                                           // φ ← φ − update
+    public void afterUpdate(Batch x, long step) {
+        predictor.update(step);                                                   // φ ← φ − update
     }
 
-    /** BYOL (Grill et al. 2020): the target is the momentum encoder, which then follows the online one. */
+    @Override
+    public LearnerState.Parts parts() {
+        return new LearnerState.Parts(keySlot(), noQueue, LearnerState.predictor(predictor));
+    }
+
+    @Override
+    public Predictor predictor() { return predictor; }
+
+    /** BYOL (Grill et al. 2020): the target is a momentum encoder, which then follows the online one. */
     static final class Byol extends PredictiveObjective {
-        @Override
-        TrainableEncoder target(Learner l) {
-            return l.key();
+
+        private final MomentumEncoder key;
+
+        Byol(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
+            super(encoder, config, query);
+            this.key = new MomentumEncoder(encoder, query, config.momentum());
+            key.normalizeProjection(2);
         }
 
         @Override
-        public void afterUpdate(Learner l, Batch x) {
-            super.afterUpdate(l, x);
-            l.momentumUpdate();                                                   // ξ ← m·ξ + (1−m)·θ
+        INDArray targets(INDArray x) {
+            return key.infer(x);
         }
+
+        @Override
+        public void afterUpdate(Batch x, long step) {
+            super.afterUpdate(x, step);
+            key.follow();                                                         // ξ ← m·ξ + (1−m)·θ
+        }
+
+        @Override
+        public void warmStart(INDArray weights) {
+            key.params().assign(weights);
+        }
+
+        @Override
+        LearnerState.Part keySlot() {
+            return LearnerState.array(key.params(), "key encoder");
+        }
+
+        @Override
+        public INDArray keyParams() { return key.params(); }
     }
 
     /** SimSiam (Chen and He 2021): the target is the online encoder itself, its gradient stopped. */
     static final class SimSiam extends PredictiveObjective {
+
+        private final INDArray start = query.params().dup();   // the key-encoder slot: the weights training started from
+
+        SimSiam(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
+            super(encoder, config, query);
+        }
+
         @Override
-        TrainableEncoder target(Learner l) {
-            return l.query();
+        INDArray targets(INDArray x) {
+            return query.infer(x);
+        }
+
+        @Override
+        public void warmStart(INDArray weights) {
+            start.assign(weights);
+        }
+
+        @Override
+        LearnerState.Part keySlot() {
+            return LearnerState.array(start, "key encoder");
         }
     }
 }

@@ -67,7 +67,7 @@ class LearnerStateFormatsTest {
         Learner restored = new Learner(MLP, byol);
         LearnerState.restore(restored, asVersion(LearnerState.save(original), 4));
         assertEquals(3, restored.step());
-        assertTrue(restored.predictor().params().equalsWithEps(original.predictor().params(), 0), "the predictor came back");
+        assertTrue(restored.objective().predictor().params().equalsWithEps(original.objective().predictor().params(), 0), "the predictor came back");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearnerState.restore(
                 new Learner(MLP, config(LearnerConfig.Method.MOCO, QueueHygiene.defaults())), asVersion(LearnerState.save(original), 4)));
         assertTrue(e.getMessage().contains("predictor"), e.getMessage());

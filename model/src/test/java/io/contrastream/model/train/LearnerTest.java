@@ -30,11 +30,11 @@ class LearnerTest {
     @Test
     void keyEncoderFollowsTheQueryByMomentum() {
         Learner learner = new Learner(MLP, CONFIG);
-        float[] key0 = flat(learner.keyParams());
+        float[] key0 = flat(learner.objective().keyParams());
         assertArrayEquals(key0, flat(learner.queryParams()), "key starts as a copy of the query");
         learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
         float[] query1 = flat(learner.queryParams());
-        float[] key1 = flat(learner.keyParams());
+        float[] key1 = flat(learner.objective().keyParams());
         for (int i = 0; i < key1.length; i++) {
             assertEquals(0.9f * key0[i] + 0.1f * query1[i], key1[i], 1e-6f);
         }
@@ -63,7 +63,7 @@ class LearnerTest {
         b.step(batch(99, 8, 16), batch(98, 8, 16), 8);
         assertEquals(a.step(), b.step());
         assertArrayEquals(a.snapshot(1).weights(), b.snapshot(1).weights());
-        assertArrayEquals(flat(a.keyParams()), flat(b.keyParams()));
+        assertArrayEquals(flat(a.objective().keyParams()), flat(b.objective().keyParams()));
     }
 
     @Test
@@ -140,7 +140,7 @@ class LearnerTest {
         a.step(batch(50, 8, 16), batch(51, 8, 16), 8);
         b.step(batch(50, 8, 16), batch(51, 8, 16), 8);
         assertArrayEquals(flat(a.queryParams()), flat(b.queryParams()), "same predictor and optimizer: same next step");
-        assertArrayEquals(flat(a.predictor().params()), flat(b.predictor().params()));
+        assertArrayEquals(flat(a.objective().predictor().params()), flat(b.objective().predictor().params()));
         var refused = assertThrows(IllegalStateException.class, () -> LearnerState.restore(new Learner(MLP, CONFIG), LearnerState.save(a)));
         assertTrue(refused.getMessage().contains("BYOL") && refused.getMessage().contains("MOCO"), refused.getMessage());
     }
@@ -166,5 +166,23 @@ class LearnerTest {
         assertTrue(s.skipped(), "one pair cannot be batch-normalised");
         assertArrayEquals(before, learner.queryParams().toFloatVector(), "weights untouched");
         assertFalse(learner.step(batch(1, 4, 16), batch(2, 4, 16), 4).skipped());
+    }
+
+    @Test
+    void onlyTheMethodsThatUseAQueueOrAKeyEncoderKeepOne() {
+        for (LearnerConfig.Method m : LearnerConfig.Method.values()) {
+            Learner learner = new Learner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+                    QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, m));
+            boolean queued = m == LearnerConfig.Method.MOCO || m == LearnerConfig.Method.NNCLR;
+            assertEquals(queued, learner.queue() != null, m + ": a queue");
+            StepStats s = learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
+            assertEquals(queued ? 8.0 / 64 : 0, s.queueFill(), 1e-12, m + ": queue fill");
+            if (queued || m == LearnerConfig.Method.BYOL) {
+                assertEquals(learner.objective().keyParams().length(), learner.keySnapshot(1).weights().length);
+            } else {
+                var e = assertThrows(IllegalStateException.class, () -> learner.keySnapshot(1));
+                assertTrue(e.getMessage().contains(m.name()), e.getMessage());
+            }
+        }
     }
 }

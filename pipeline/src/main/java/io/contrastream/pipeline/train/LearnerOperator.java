@@ -281,7 +281,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         metrics.gauge(Metrics.LEARNER_STEP, () -> learner.step());
         metrics.gauge(Metrics.LEARNER_LOSS, () -> lastLoss);
         metrics.gauge(Metrics.LEARNER_ENCODER_VERSION, () -> version);
-        metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue().fill());
+        metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue() == null ? 0.0 : learner.queue().fill());
         metrics.gauge(Metrics.LEARNER_SKIPPED_STEPS, () -> learner.skippedSteps());
         metrics.gauge(Metrics.LEARNER_GRADIENT_NORM, () -> lastGradientNorm);
         metrics.gauge(Metrics.LEARNER_EXCLUDED_NEGATIVES, () -> lastExcluded);
