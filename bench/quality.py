@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import ROOT, cli_json, steps  # noqa: E402
 
 RATE = os.environ.get("BENCH_RATE", "100")
-REPLAY = os.environ.get("BENCH_REPLAY", "16")   # at most this many replay steps per stream step (idle mode)
+REPLAY = os.environ.get("BENCH_REPLAY", "64")   # at most this many replay steps per stream step (idle mode): the job's default
 LIMIT = os.environ.get("BENCH_LIMIT")
 # The job's defaults for the model (issue 16: conv3x3-32, pool, conv3x3-64, pool, fc512; projection head 512 -> 128;
 # MoCo v2, K 4096, m 0.99, tau 0.2, Adam 1e-3; idle replay), with the protocol's batch of 256. A stream batch waits
@@ -32,7 +32,7 @@ def main():
     ev = on["evaluation"]
     result = {
         "date": datetime.date.today().isoformat(),
-        "command": "bench/quality" + (f" (BENCH_RATE={RATE} BENCH_REPLAY={REPLAY})" if RATE != "100" or REPLAY != "16" else ""),
+        "command": "bench/quality" + (f" (BENCH_RATE={RATE} BENCH_REPLAY={REPLAY})" if RATE != "100" or REPLAY != "64" else ""),
         "bench_quality_args": " ".join(ARGS),
         **{k: ev["trained"][k] for k in KEYS},
         "raw_pixels": ev["raw_pixels"],

@@ -7,7 +7,7 @@ import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.config.JobParams.ReplayMode;
 import io.contrastream.pipeline.decode.DecodeFunction;
 import io.contrastream.pipeline.decode.Instance;
-import io.contrastream.pipeline.decode.ProbeSelector;
+import io.contrastream.pipeline.common.ProbeSelector;
 import io.contrastream.pipeline.decode.TrainingSamples;
 import io.contrastream.pipeline.drift.DriftOperator;
 import io.contrastream.pipeline.drift.DriftInput;

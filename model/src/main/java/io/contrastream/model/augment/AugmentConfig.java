@@ -77,12 +77,16 @@ public record AugmentConfig(
      * {@link #CROP_REFERENCE_SIDE} up, and towards 1 in proportion below it (8×8 digits: 0.86 for the default 0.5).
      */
     public double cropMinAreaFor(int side) {
-        return 1 - (1 - cropMinArea) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
+        return forSide(cropMinArea, side);
     }
 
     /** The largest crop area for an image whose shorter side is {@code side} px, scaled as {@link #cropMinAreaFor}. */
     public double cropMaxAreaFor(int side) {
-        return 1 - (1 - cropMaxArea) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
+        return forSide(cropMaxArea, side);
+    }
+
+    private static double forSide(double area, int side) {
+        return 1 - (1 - area) * Math.min(1.0, side / (double) CROP_REFERENCE_SIDE);
     }
 
     private static final long serialVersionUID = 1L;
@@ -120,15 +124,11 @@ public record AugmentConfig(
         closed("strength", strength, 0, 2);
         nonNegative("vectorNoiseStd", vectorNoiseStd);
         // A mask probability of 1 would turn every vector view into all zeros, which carries no signal.
-        if (!(featureMaskProb >= 0 && featureMaskProb < 1)) {
-            throw outOfRange("featureMaskProb", "[0, 1)", featureMaskProb);
-        }
+        belowOne("featureMaskProb", featureMaskProb);
         positive("scaleMin", scaleMin);
         atLeast("scaleMax", scaleMax, "scaleMin", scaleMin);
         fraction("cropMinArea", cropMinArea);
-        if (!(cropMaxArea >= cropMinArea && cropMaxArea <= 1)) {
-            throw outOfRange("cropMaxArea", "[cropMinArea=" + cropMinArea + ", 1]", cropMaxArea);
-        }
+        atLeastUpToOne("cropMaxArea", cropMaxArea, "cropMinArea", cropMinArea);
         positive("cropAspectMin", cropAspectMin);
         atLeast("cropAspectMax", cropAspectMax, "cropAspectMin", cropAspectMin);
         closed("flipProb", flipProb, 0, 1);
@@ -138,22 +138,16 @@ public record AugmentConfig(
         closed("imageNoiseStd", imageNoiseStd, 0, 1);
         closed("erasingProb", erasingProb, 0, 1);
         fraction("erasingAreaMin", erasingAreaMin);
-        if (!(erasingAreaMax >= erasingAreaMin && erasingAreaMax <= 1)) {
-            throw outOfRange("erasingAreaMax", "[erasingAreaMin=" + erasingAreaMin + ", 1]", erasingAreaMax);
-        }
+        atLeastUpToOne("erasingAreaMax", erasingAreaMax, "erasingAreaMin", erasingAreaMin);
         positive("erasingAspectMin", erasingAspectMin);
         atLeast("erasingAspectMax", erasingAspectMax, "erasingAspectMin", erasingAspectMin);
         fraction("timeCropMinFraction", timeCropMinFraction);
         nonNegative("sequenceNoiseStd", sequenceNoiseStd);
         closed("timeMaskProb", timeMaskProb, 0, 1);
         // A full-length mask would replace the whole window by its mean, leaving nothing to learn from.
-        if (!(timeMaskMaxFraction >= 0 && timeMaskMaxFraction < 1)) {
-            throw outOfRange("timeMaskMaxFraction", "[0, 1)", timeMaskMaxFraction);
-        }
+        belowOne("timeMaskMaxFraction", timeMaskMaxFraction);
         // A warp of 1 could stop time (zero local speed), and a piecewise-linear map would no longer be invertible.
-        if (!(timeWarpMax >= 0 && timeWarpMax < 1)) {
-            throw outOfRange("timeWarpMax", "[0, 1)", timeWarpMax);
-        }
+        belowOne("timeWarpMax", timeWarpMax);
         closed("channelDropProb", channelDropProb, 0, 1);
         return this;
     }
@@ -167,6 +161,12 @@ public record AugmentConfig(
     private static void fraction(String name, double v) {
         if (!(v > 0 && v <= 1)) {
             throw outOfRange(name, "(0, 1]", v);
+        }
+    }
+
+    private static void belowOne(String name, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw outOfRange(name, "[0, 1)", v);
         }
     }
 
@@ -185,6 +185,12 @@ public record AugmentConfig(
     private static void atLeast(String name, double v, String lowerName, double lower) {
         if (!(v >= lower && v < Double.POSITIVE_INFINITY)) {
             throw outOfRange(name, "[" + lowerName + "=" + lower + ", inf)", v);
+        }
+    }
+
+    private static void atLeastUpToOne(String name, double v, String lowerName, double lower) {
+        if (!(v >= lower && v <= 1)) {
+            throw outOfRange(name, "[" + lowerName + "=" + lower + ", 1]", v);
         }
     }
 

@@ -46,13 +46,13 @@ public final class Augmenters {
      * @param x the sample, never modified
      * @param rng the generator both views draw from, in order (first, then second)
      */
-    public static ViewPair twoViews(Augmenter a, float[] x, SplittableRandom rng) {
+    public static TwoViews twoViews(Augmenter a, float[] x, SplittableRandom rng) {
         if (a == null) {
             throw new IllegalArgumentException("a must not be null");
         }
         float[] first = a.apply(x, rng);
         float[] second = a.apply(x, rng);
-        return new ViewPair(first, second);
+        return new TwoViews(first, second);
     }
 
     /**

@@ -3,7 +3,7 @@ package io.contrastream.model.bench;
 import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
-import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.augment.TwoViews;
 import io.contrastream.model.data.Idx;
 import io.contrastream.model.drift.Adwin;
 import io.contrastream.model.drift.DriftAlarms;
@@ -194,7 +194,7 @@ public final class DriftBench {
         long[] sampleIds = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             String id = "drift:" + (position + i);
-            ViewPair pair = Augmenters.twoViews(augmenter, image(images, ids[i], corrupt), Augmenters.rngFor(seed, id));
+            TwoViews pair = Augmenters.twoViews(augmenter, image(images, ids[i], corrupt), Augmenters.rngFor(seed, id));
             System.arraycopy(pair.first(), 0, first, i * d, d);
             System.arraycopy(pair.second(), 0, second, i * d, d);
             sampleIds[i] = SampleIds.of(id);

@@ -3,7 +3,7 @@ package io.contrastream.model.bench;
 import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
-import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.augment.TwoViews;
 import io.contrastream.model.data.Idx;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.FrozenEncoder;
@@ -131,7 +131,7 @@ public final class StreamStudy {
             long t = System.nanoTime();
             for (int i = 0; i < batch; i++) {
                 float[] x = train.item(from + i);
-                ViewPair pair = Augmenters.twoViews(augmenter, x, Augmenters.rngFor(seed, "train:" + (from + i)));
+                TwoViews pair = Augmenters.twoViews(augmenter, x, Augmenters.rngFor(seed, "train:" + (from + i)));
                 System.arraycopy(pair.first(), 0, first, i * d, d);
                 System.arraycopy(pair.second(), 0, second, i * d, d);
                 System.arraycopy(x, 0, raw, i * d, d);

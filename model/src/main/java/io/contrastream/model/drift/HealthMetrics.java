@@ -1,16 +1,12 @@
 package io.contrastream.model.drift;
 
+import io.contrastream.model.linalg.Rows;
+
 /**
  * Label-free health indicators of an embedding space: alignment and uniformity (Wang &amp; Isola 2020), per-dimension
  * spread for collapse detection, effective rank (Roy &amp; Vetterli 2007) and simple shift measures.
  */
 public final class HealthMetrics {
-
-    /**
-     * Norm floor used when L2-normalising, matching PyTorch's {@code F.normalize}: a zero row stays zero instead of
-     * aborting a monitoring pass with NaN.
-     */
-    private static final double NORM_EPS = 1e-12;
 
     /**
      * Eigenvalues below this fraction of the largest (times the matrix size) are rounding noise from the solver;
@@ -23,12 +19,12 @@ public final class HealthMetrics {
 
     /** Alignment (α = 2): mean over rows of ||q̂ᵢ − k̂ᵢ||² on L2-normalised rows; 0 is perfect, 4 is opposite. */
     public static double alignment(float[][] q, float[][] k) {
-        int d = requireMatrix(q, "q", 1);
+        int d = Rows.requireMatrix(q, "q", 1, -1);
         requireSameShape(q, k, "q", "k");
         double sum = 0;
         for (int i = 0; i < q.length; i++) {
-            double[] a = normalised(q[i]);
-            double[] b = normalised(k[i]);
+            double[] a = Rows.normalize(q[i]);
+            double[] b = Rows.normalize(k[i]);
             sum += squaredDistance(a, b, d);
         }
         return sum / q.length;
@@ -39,8 +35,8 @@ public final class HealthMetrics {
      * all rows coincide and more negative (never below −8) as they spread over the sphere.
      */
     public static double uniformity(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
-        double[][] u = normalisedRows(z);
+        int d = Rows.requireMatrix(z, "z", 2, -1);
+        double[][] u = Rows.normalize(z);
         // A streaming log-sum-exp keeps the O(n²) pair terms out of memory and avoids underflow for large t.
         double max = Double.NEGATIVE_INFINITY;
         double scaledSum = 0;
@@ -64,8 +60,8 @@ public final class HealthMetrics {
      * an isotropic embedding and near 0 when all rows collapse to one direction (SimSiam, Chen &amp; He 2021).
      */
     public static double collapseStd(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
-        double[][] u = normalisedRows(z);
+        int d = Rows.requireMatrix(z, "z", 2, -1);
+        double[][] u = Rows.normalize(z);
         int n = u.length;
         double[] mean = columnMeans(u, d);
         double total = 0;
@@ -86,19 +82,15 @@ public final class HealthMetrics {
      * Vetterli 2007); between 1 and min(n, d), or 0 if all rows are identical.
      */
     public static double effectiveRank(float[][] z) {
-        int d = requireMatrix(z, "z", 2);
-        int n = z.length;
-        double[][] x = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) x[i][c] = z[i][c];
-        }
+        int d = Rows.requireMatrix(z, "z", 2, -1);
+        double[][] x = doubles(z);
         double[] mean = columnMeans(x, d);
         for (double[] row : x) {
             for (int c = 0; c < d; c++) row[c] -= mean[c];
         }
         // XXᵀ and XᵀX share their non-zero eigenvalues σᵢ², so the smaller one is decomposed; it is left unscaled
         // because any constant factor cancels in pᵢ.
-        double[][] g = n <= d ? gram(x) : scatter(x, d);
+        double[][] g = x.length <= d ? gram(x) : scatter(x, d);
         double[] eig = SymmetricEigen.eigenvalues(g);
         double largest = Math.max(0, eig[eig.length - 1]);
         double floor = largest * EIGEN_NOISE * g.length;
@@ -121,24 +113,24 @@ public final class HealthMetrics {
 
     /** Euclidean distance between the column means of {@code a} and {@code b}. */
     public static double meanShift(float[][] a, float[][] b) {
-        int d = requireMatrix(a, "a", 1);
-        int db = requireMatrix(b, "b", 1);
+        int d = Rows.requireMatrix(a, "a", 1, -1);
+        int db = Rows.requireMatrix(b, "b", 1, -1);
         if (d != db) {
             throw new IllegalArgumentException("a and b must have the same number of columns, got " + d + " and " + db);
         }
-        double[] ma = columnMeans(a, d);
-        double[] mb = columnMeans(b, d);
+        double[] ma = columnMeans(doubles(a), d);
+        double[] mb = columnMeans(doubles(b), d);
         return Math.sqrt(squaredDistance(ma, mb, d));
     }
 
     /** Mean over rows of cos(aᵢ, bᵢ), e.g. the positive-pair cosine of two views; a zero row counts as cosine 0. */
     public static double meanCosine(float[][] a, float[][] b) {
-        int d = requireMatrix(a, "a", 1);
+        int d = Rows.requireMatrix(a, "a", 1, -1);
         requireSameShape(a, b, "a", "b");
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
-            double[] u = normalised(a[i]);
-            double[] v = normalised(b[i]);
+            double[] u = Rows.normalize(a[i]);
+            double[] v = Rows.normalize(b[i]);
             double dot = 0;
             for (int c = 0; c < d; c++) dot += u[c] * v[c];
             sum += dot;
@@ -146,54 +138,13 @@ public final class HealthMetrics {
         return sum / a.length;
     }
 
-    /**
-     * Checks that {@code x} has at least {@code minRows} non-null rows of one positive width and only finite values,
-     * and returns that width.
-     */
-    static int requireMatrix(float[][] x, String name, int minRows) {
-        if (x == null) throw new IllegalArgumentException(name + " must not be null");
-        if (x.length < minRows) {
-            throw new IllegalArgumentException(name + " must have at least " + minRows + " rows, got " + x.length);
-        }
-        if (x[0] == null || x[0].length == 0) {
-            throw new IllegalArgumentException(name + " must have at least one column");
-        }
-        int d = x[0].length;
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == null || x[i].length != d) {
-                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " columns");
-            }
-            for (float v : x[i]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(name + " row " + i + " contains a non-finite value");
-                }
-            }
-        }
-        return d;
-    }
-
     private static void requireSameShape(float[][] a, float[][] b, String nameA, String nameB) {
         int d = a[0].length;
-        requireMatrix(b, nameB, 1);
+        Rows.requireMatrix(b, nameB, 1, -1);
         if (a.length != b.length || b[0].length != d) {
             throw new IllegalArgumentException(nameA + " and " + nameB + " must have the same shape, got "
                     + a.length + "x" + d + " and " + b.length + "x" + b[0].length);
         }
-    }
-
-    private static double[] normalised(float[] row) {
-        double ss = 0;
-        for (float v : row) ss += (double) v * v;
-        double inv = 1 / Math.max(Math.sqrt(ss), NORM_EPS);
-        double[] out = new double[row.length];
-        for (int c = 0; c < row.length; c++) out[c] = row[c] * inv;
-        return out;
-    }
-
-    private static double[][] normalisedRows(float[][] z) {
-        double[][] u = new double[z.length][];
-        for (int i = 0; i < z.length; i++) u[i] = normalised(z[i]);
-        return u;
     }
 
     private static double squaredDistance(double[] a, double[] b, int d) {
@@ -214,13 +165,13 @@ public final class HealthMetrics {
         return mean;
     }
 
-    private static double[] columnMeans(float[][] x, int d) {
-        double[] mean = new double[d];
-        for (float[] row : x) {
-            for (int c = 0; c < d; c++) mean[c] += row[c];
+    private static double[][] doubles(float[][] z) {
+        double[][] x = new double[z.length][];
+        for (int i = 0; i < z.length; i++) {
+            x[i] = new double[z[i].length];
+            for (int c = 0; c < z[i].length; c++) x[i][c] = z[i][c];
         }
-        for (int c = 0; c < d; c++) mean[c] /= x.length;
-        return mean;
+        return x;
     }
 
     /** XXᵀ (n×n), filled symmetrically so the eigen-solver's symmetry check sees exact equality. */

@@ -1,5 +1,6 @@
 package io.contrastream.model.drift;
 
+import io.contrastream.model.linalg.Rows;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -41,8 +42,8 @@ public final class Mmd {
      * @param seed              drives both the subsampling and the permutations
      */
     public static Result test(float[][] x, float[][] y, int permutations, int maxSamplesPerSide, long seed) {
-        int d = HealthMetrics.requireMatrix(x, "x", 2);
-        int dy = HealthMetrics.requireMatrix(y, "y", 2);
+        int d = Rows.requireMatrix(x, "x", 2, -1);
+        int dy = Rows.requireMatrix(y, "y", 2, -1);
         if (d != dy) {
             throw new IllegalArgumentException("x and y must have the same number of columns, got " + d + " and " + dy);
         }

@@ -1,5 +1,7 @@
 package io.contrastream.model.drift;
 
+import io.contrastream.model.linalg.Rows;
+
 /**
  * How far one encoder version moved a fixed set of probe samples from where the previous version put them: the mean
  * cosine movement 1 − cos(e_old, e_new) of each probe's embedding, and the mean overlap of each probe's k nearest
@@ -17,8 +19,8 @@ public final class RepresentationDrift {
         int n = before.length;
         if (after.length != n) throw new IllegalArgumentException("probe counts differ: " + n + " and " + after.length);
         if (n <= k) throw new IllegalArgumentException("need more than k = " + k + " probes, got " + n);
-        double[][] a = unit(before);
-        double[][] b = unit(after);
+        double[][] a = Rows.normalize(before);
+        double[][] b = Rows.normalize(after);
         double movement = 0;
         for (int i = 0; i < n; i++) movement += 1 - dot(a[i], b[i]);
         double overlap = 0;
@@ -42,18 +44,6 @@ public final class RepresentationDrift {
         }
         java.util.Arrays.sort(order, (p, q) -> sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) : Integer.compare(p, q));
         return new java.util.HashSet<>(java.util.Arrays.asList(order).subList(0, k));
-    }
-
-    private static double[][] unit(float[][] x) {
-        double[][] out = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            double s = 0;
-            for (float v : x[i]) s += (double) v * v;
-            double inv = 1 / (Math.sqrt(s) + 1e-12);
-            out[i] = new double[x[i].length];
-            for (int j = 0; j < x[i].length; j++) out[i][j] = x[i][j] * inv;
-        }
-        return out;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -68,7 +68,7 @@ public final class ConvEncoder implements TrainableEncoder {
 
     @Override
     public INDArray lastEmbedding() {
-        return head.keptInput(head.layers() - 2);
+        return head.keptEmbedding();
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class ConvEncoder implements TrainableEncoder {
 
     @Override
     public INDArray embed(INDArray x) {
-        return head.run(features(x, false), false, head.layers() - 2);
+        return head.embed(features(x, false));
     }
 
     /** Input rows [B][C][H][W] through the conv stages, flattened per sample as DL4J does: B × F·Hp·Wp. */
@@ -107,7 +107,7 @@ public final class ConvEncoder implements TrainableEncoder {
 
     @Override
     public void backward(INDArray gradOut, INDArray gradEmbedding) {
-        INDArray d = head.backward(gradOut, true, head.layers() - 2, gradEmbedding);        // B × F·Hp·Wp
+        INDArray d = head.backward(gradOut, true, gradEmbedding);                           // B × F·Hp·Wp
         int n = (int) d.size(0);
         ConvStage last = stages[stages.length - 1];
         int per = last.outputSize();
@@ -140,7 +140,7 @@ public final class ConvEncoder implements TrainableEncoder {
 
     @Override
     public void normalizeProjection(int groups) {
-        head.normalizeHidden(head.layers() - 2, groups);
+        head.normalizeProjection(groups);
     }
 
     @Override

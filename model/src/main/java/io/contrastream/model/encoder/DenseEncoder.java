@@ -43,7 +43,7 @@ public final class DenseEncoder implements TrainableEncoder {
 
     @Override
     public INDArray embed(INDArray x) {
-        return layers.run(x, false, layers.layers() - 2);
+        return layers.embed(x);
     }
 
     @Override
@@ -53,7 +53,7 @@ public final class DenseEncoder implements TrainableEncoder {
 
     @Override
     public void backward(INDArray gradOut, INDArray gradEmbedding) {
-        layers.backward(gradOut, false, layers.layers() - 2, gradEmbedding);
+        layers.backward(gradOut, false, gradEmbedding);
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class DenseEncoder implements TrainableEncoder {
 
     @Override
     public INDArray lastEmbedding() {
-        return layers.keptInput(layers.layers() - 2);
+        return layers.keptEmbedding();
     }
 
     /** As {@link #backward}, and returns ∂L/∂input (B×D) of the last forward, for networks stacked on another. */
@@ -73,7 +73,7 @@ public final class DenseEncoder implements TrainableEncoder {
 
     @Override
     public void normalizeProjection(int groups) {
-        layers.normalizeHidden(layers.layers() - 2, groups);
+        layers.normalizeProjection(groups);
     }
 
     /** Batch-normalises every hidden layer from {@code fromLayer} on (a predictor's), over {@code groups} row blocks apart. */

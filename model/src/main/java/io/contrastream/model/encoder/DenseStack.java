@@ -58,9 +58,14 @@ final class DenseStack {
         normGroups = groups;
     }
 
-    /** Number of layers. */
-    int layers() {
-        return w.length;
+    /** From now on, batch-normalises the projection head's hidden layer, as {@link #normalizeHidden}. */
+    void normalizeProjection(int groups) {
+        normalizeHidden(head(), groups);
+    }
+
+    /** The first layer of the projection head (the last two layers, as Encoders builds them): its input is the embedding. */
+    private int head() {
+        return w.length - 2;
     }
 
     /** B×nIn rows in, B×nOut of the last layer out; {@code keep} remembers activations for {@link #backward}. */
@@ -68,8 +73,13 @@ final class DenseStack {
         return run(x, keep, w.length);
     }
 
+    /** Inference: B×nIn rows in, their embeddings (the projection head's input) out. */
+    INDArray embed(INDArray x) {
+        return run(x, false, head());
+    }
+
     /** The output of the first {@code layers} layers (ReLU applied to all but the network's last). */
-    INDArray run(INDArray x, boolean keep, int layers) {
+    private INDArray run(INDArray x, boolean keep, int layers) {
         int n = (int) x.size(0);
         INDArray[] outs = keep ? trainOut : inferOut;
         INDArray a = x;
@@ -87,19 +97,19 @@ final class DenseStack {
 
     /** Back-propagates ∂L/∂output of the last kept run; returns ∂L/∂input (B×nIn) when asked, else null. */
     INDArray backward(INDArray gradOut, boolean inputGradient) {
-        return backward(gradOut, inputGradient, -1, null);
+        return backward(gradOut, inputGradient, null);
     }
 
-    /** The input of layer i in the last kept run (for i = layers − 2, the embedding), a live view. */
-    INDArray keptInput(int i) {
-        return inputs[i];
+    /** The embeddings (the projection head's input) of the last kept run, a live view. */
+    INDArray keptEmbedding() {
+        return inputs[head()];
     }
 
     /**
-     * As {@link #backward(INDArray, boolean)}, adding {@code extra} (B×nIn of layer {@code at}) to ∂L/∂input of layer
-     * {@code at}: a second loss on that intermediate activation.
+     * As {@link #backward(INDArray, boolean)}, adding {@code gradEmbedding} (B×E, null: none) to ∂L/∂embedding where
+     * the embedding enters the projection head: a second loss on the embeddings.
      */
-    INDArray backward(INDArray gradOut, boolean inputGradient, int at, INDArray extra) {
+    INDArray backward(INDArray gradOut, boolean inputGradient, INDArray gradEmbedding) {
         int n = (int) gradOut.size(0);
         INDArray dz = gradOut;                                                         // B×p
         for (int i = w.length - 1; i >= 0; i--) {
@@ -111,7 +121,7 @@ final class DenseStack {
             if (i > 0 || inputGradient) {
                 INDArray dx = dxBuf[i] = buffer(dxBuf[i], n, w[i].size(0));            // B×in
                 Blas.gemm(dz, w[i].transpose(), dx, 1f, 0f);                          // B×in: dz·Wᵀ
-                if (i == at && extra != null) dx.addi(extra);                          // B×in: + the second loss's
+                if (i == head() && gradEmbedding != null) dx.addi(gradEmbedding);          // B×in: + the second loss's
                 dz = dx;
             }
         }

@@ -1,6 +1,7 @@
 package io.contrastream.model.eval;
 
 import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.linalg.Rows;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
@@ -169,15 +170,8 @@ public final class Evaluation {
     }
 
     private static INDArray unitRows(float[][] rows) {
-        int d = rows[0].length;
-        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, rows.length, d);
-        java.nio.FloatBuffer xs = x.data().asNioFloat();
-        for (int i = 0; i < rows.length; i++) {
-            double s = 0;
-            for (float f : rows[i]) s += (double) f * f;
-            double inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-            for (int j = 0; j < d; j++) xs.put(i * d + j, (float) (rows[i][j] * inv));
-        }
+        INDArray x = Nd4j.create(rows);
+        Rows.normalize(x);
         return x;
     }
 

@@ -1,5 +1,7 @@
 package io.contrastream.model.eval;
 
+import io.contrastream.model.linalg.Rows;
+
 /**
  * Weighted k-nearest-neighbour probe on frozen features (InstDisc, Wu et al. 2018; solo-learn) in which the k bank
  * rows of highest cosine similarity s vote for their labels with weight exp(s / T) and the heaviest class wins.
@@ -8,9 +10,6 @@ public final class KnnClassifier {
 
     /** The usual InstDisc / solo-learn temperature. */
     public static final double DEFAULT_TEMPERATURE = 0.07;
-
-    /** Norm floor used when L2-normalising, so a zero vector stays zero (similarity 0) rather than becoming NaN. */
-    private static final double NORM_EPS = 1e-12;
 
     private final float[] bank;
     private final int[] labels;
@@ -35,7 +34,7 @@ public final class KnnClassifier {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
         }
-        this.dim = requireRows(bank, "bank", -1);
+        this.dim = Rows.requireMatrix(bank, "bank", 1, -1);
         requireLabels(bankLabels, "bankLabels", bank.length, numClasses);
         if ((long) bank.length * dim > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("bank is too large to flatten: " + bank.length + " x " + dim);
@@ -47,7 +46,7 @@ public final class KnnClassifier {
         this.labels = bankLabels.clone();
         // One contiguous array keeps the per-query scan a linear walk through memory.
         this.bank = new float[size * dim];
-        for (int i = 0; i < size; i++) normaliseInto(bank[i], this.bank, i * dim);
+        for (int i = 0; i < size; i++) Rows.normalizeInto(bank[i], this.bank, i * dim);
     }
 
     /**
@@ -72,7 +71,7 @@ public final class KnnClassifier {
      * against a 60,000 × 256 bank.
      */
     public double accuracy(float[][] queries, int[] labels) {
-        requireRows(queries, "queries", dim);
+        Rows.requireMatrix(queries, "queries", 1, dim);
         requireLabels(labels, "labels", queries.length, numClasses);
         int correct = 0;
         for (int i = 0; i < queries.length; i++) {
@@ -90,7 +89,7 @@ public final class KnnClassifier {
     /** Predicts an already validated query. */
     private int nearestVote(float[] query) {
         float[] q = new float[dim];
-        normaliseInto(query, q, 0);
+        Rows.normalizeInto(query, q, 0);
         // Bounded min-heap of the k best similarities so far: O(bank · log k) instead of sorting the bank.
         double[] heapSim = new double[k];
         int[] heapIdx = new int[k];
@@ -164,31 +163,6 @@ public final class KnnClassifier {
         }
         sim[at] = s;
         idx[at] = i;
-    }
-
-    private static void normaliseInto(float[] row, float[] out, int offset) {
-        double ss = 0;
-        for (float v : row) ss += (double) v * v;
-        double inv = 1 / Math.max(Math.sqrt(ss), NORM_EPS);
-        for (int c = 0; c < row.length; c++) out[offset + c] = (float) (row[c] * inv);
-    }
-
-    /** Validates a non-empty matrix of finite rows, all of width {@code width} (or of the first row's if negative). */
-    private static int requireRows(float[][] x, String name, int width) {
-        if (x == null || x.length == 0) throw new IllegalArgumentException(name + " must have at least one row");
-        int d = width >= 0 ? width : (x[0] == null ? 0 : x[0].length);
-        if (d == 0) throw new IllegalArgumentException(name + " must have at least one column");
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == null || x[i].length != d) {
-                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " columns");
-            }
-            for (float v : x[i]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(name + " row " + i + " contains a non-finite value");
-                }
-            }
-        }
-        return d;
     }
 
     private static void requireLabels(int[] labels, String name, int expected, int numClasses) {

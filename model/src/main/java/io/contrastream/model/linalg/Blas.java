@@ -18,10 +18,14 @@ public final class Blas {
     private static volatile boolean split;
 
     static {
-        threading(Threading.valueOf(System.getProperty("contrastream.blas", "openblas").toUpperCase(java.util.Locale.ROOT)));
+        threading(Threading.valueOf(System.getProperty("contrastream.blas", "split").toUpperCase(java.util.Locale.ROOT)));
     }
 
-    /** Who runs a large gemm on two cores: OpenBLAS's own threads, or {@link SplitGemm} over single-threaded OpenBLAS. */
+    /**
+     * Who runs a large gemm on two cores: OpenBLAS's own threads, or {@link SplitGemm} over single-threaded OpenBLAS
+     * (the default, {@code -Dcontrastream.blas=openblas} for the former): OpenBLAS's idle workers spin in
+     * {@code sched_yield}, which cost the pipeline's other threads 15-26 % of a core per learner step (BENCHMARKS.md).
+     */
     public enum Threading { OPENBLAS, SPLIT }
 
     private Blas() {}
@@ -31,6 +35,11 @@ public final class Blas {
         if (!CPU) return;
         split = t == Threading.SPLIT;
         openblas.blas_set_num_threads(split ? 1 : OPENBLAS_THREADS);
+    }
+
+    /** The threading in use. */
+    public static Threading threading() {
+        return split ? Threading.SPLIT : Threading.OPENBLAS;
     }
 
     /** Whether the direct OpenBLAS path is in use. */

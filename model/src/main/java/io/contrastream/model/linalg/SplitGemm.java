@@ -10,7 +10,8 @@ import org.bytedeco.openblas.global.openblas;
  * single-threaded OpenBLAS. OpenBLAS's own worker threads wait for the next call by looping on {@code sched_yield}:
  * between the learner's gemms that kept a second core busy in system time (a third of the learner's CPU time, issue
  * 17), a core the pipeline's decode and embed threads needed. The helper here spins for at most {@link #SPIN_NANOS}
- * in user space, then parks.
+ * in user space, then parks, and ends after {@link #IDLE_EXIT_NANOS} without work: on a session cluster each job has
+ * its own class loader, and a thread that outlived its job would keep that loader alive.
  */
 final class SplitGemm {
 
@@ -18,12 +19,15 @@ final class SplitGemm {
     static final long MIN_SPLIT_MACS = 1L << 20;
     /** How long the helper waits for the next call before parking: the step's gemms come in quick succession. */
     static final long SPIN_NANOS = 50_000;
+    /** How long the helper stays parked without work before it ends; the next split starts a new one. */
+    static final long IDLE_EXIT_NANOS = 5_000_000_000L;
 
     private static final AtomicBoolean claimed = new AtomicBoolean();
+    private static final Object lifecycle = new Object();
     private static volatile Runnable task;
     private static volatile boolean done;
     private static volatile Thread caller;
-    private static final Thread helper = startHelper();
+    private static Thread helper;   // guarded by lifecycle; null when none runs
 
     private SplitGemm() {}
 
@@ -53,8 +57,13 @@ final class SplitGemm {
             int n2 = rows ? n : rest;
             done = false;
             caller = Thread.currentThread();
-            task = () -> openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, m2, n2, k, alpha, a2, lda, b2, ldb, beta, c2, ldc);
-            LockSupport.unpark(helper);
+            Thread h;
+            synchronized (lifecycle) {   // the task is set under the lock the helper checks before it ends
+                task = () -> openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, m2, n2, k, alpha, a2, lda, b2, ldb, beta, c2, ldc);
+                if (helper == null) helper = startHelper();
+                h = helper;
+            }
+            LockSupport.unpark(h);
             openblas.cblas_sgemm(openblas.CblasRowMajor, transA, transB, rows ? first : m, rows ? n : first, k, alpha,
                     a, lda, b, ldb, beta, c, ldc);
             long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -71,9 +80,17 @@ final class SplitGemm {
         return new FloatPointer(p).position(p.position() + elements);
     }
 
+    /** Whether a helper thread is running now (for tests). */
+    static boolean helperAlive() {
+        synchronized (lifecycle) {
+            return helper != null;
+        }
+    }
+
     private static Thread startHelper() {
         Thread t = new Thread(SplitGemm::serve, "contrastream-gemm");
         t.setDaemon(true);
+        t.setContextClassLoader(null);   // nothing here loads classes; do not pin the creator's loader
         t.start();
         return t;
     }
@@ -83,8 +100,15 @@ final class SplitGemm {
         while (true) {
             Runnable r = task;
             if (r == null) {
-                if (System.nanoTime() - idleSince < SPIN_NANOS) Thread.onSpinWait();
-                else LockSupport.park(SplitGemm.class);
+                long idle = System.nanoTime() - idleSince;
+                if (idle < SPIN_NANOS) Thread.onSpinWait();
+                else if (idle < IDLE_EXIT_NANOS) LockSupport.parkNanos(SplitGemm.class, IDLE_EXIT_NANOS - idle);
+                else synchronized (lifecycle) {
+                    if (task == null) {
+                        helper = null;
+                        return;
+                    }
+                }
                 continue;
             }
             task = null;

@@ -1,5 +1,6 @@
 package io.contrastream.model.loss;
 
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,25 +18,19 @@ public final class CosineRegression {
         int n = (int) p.size(0);
         int d = (int) p.size(1);
         if (t.size(0) != n || t.size(1) != d) throw new IllegalArgumentException("predictions and targets differ in shape");
-        double[] pv = Nd4j.toFlattened('c', p).toDoubleVector();
-        double[] tv = Nd4j.toFlattened('c', t).toDoubleVector();
+        double[] pv = Nd4j.toFlattened('c', p).toDoubleVector();                 // n×d, p̂ below
+        double[] tv = Nd4j.toFlattened('c', t).toDoubleVector();                 // n×d, t̂ below
+        double[] pn = Rows.normalize(pv, d);                                     // n: |p|
+        Rows.normalize(tv, d);
         double[] grad = new double[n * d];
         double loss = 0;
         double cosSum = 0;
         for (int i = 0; i < n; i++) {
-            double pn = 0;
-            double tn = 0;
-            for (int j = 0; j < d; j++) {
-                pn += pv[i * d + j] * pv[i * d + j];
-                tn += tv[i * d + j] * tv[i * d + j];
-            }
-            pn = Math.sqrt(pn) + 1e-12;
-            tn = Math.sqrt(tn) + 1e-12;
             double cos = 0;
-            for (int j = 0; j < d; j++) cos += pv[i * d + j] / pn * tv[i * d + j] / tn;
+            for (int j = 0; j < d; j++) cos += pv[i * d + j] * tv[i * d + j];
             loss += 2 - 2 * cos;
             cosSum += cos;
-            for (int j = 0; j < d; j++) grad[i * d + j] = -2 * (tv[i * d + j] / tn - cos * pv[i * d + j] / pn) / (pn * n);
+            for (int j = 0; j < d; j++) grad[i * d + j] = -2 * (tv[i * d + j] - cos * pv[i * d + j]) / (pn[i] * n);
         }
         return new InfoNce.Result(loss / n, Nd4j.create(grad, new long[] {n, d}, 'c').castTo(p.dataType()), cosSum / n, Double.NaN, 0);
     }

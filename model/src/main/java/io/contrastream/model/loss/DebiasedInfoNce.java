@@ -1,5 +1,6 @@
 package io.contrastream.model.loss;
 
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,15 +34,9 @@ public final class DebiasedInfoNce {
         int b = (int) z.size(0);
         int d = (int) z.size(1);
         int k = negatives == null ? 0 : (int) negatives.size(0);
-        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();
+        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();                                      // B×d, q̂ below
         double[] kp = Nd4j.toFlattened('c', keys).toDoubleVector();
-        double[] norm = new double[b];
-        for (int i = 0; i < b; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += q[i * d + j] * q[i * d + j];
-            norm[i] = Math.sqrt(s) + 1e-12;
-            for (int j = 0; j < d; j++) q[i * d + j] /= norm[i];
-        }
+        double[] norm = Rows.normalize(q, d);                                                        // B: ‖z‖
         INDArray qHat = Nd4j.create(q, new long[] {b, d}, 'c').castTo(z.dataType());                 // B×d
         double[] sim = k == 0 ? new double[0] : Nd4j.toFlattened('c', qHat.mmul(negatives.transpose())).toDoubleVector();   // B×K
         boolean[] out = excluded(sim, b, k, exclusions);

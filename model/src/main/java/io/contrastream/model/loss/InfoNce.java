@@ -1,6 +1,7 @@
 package io.contrastream.model.loss;
 
 import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -61,17 +62,11 @@ public final class InfoNce {
         int k = negatives == null ? 0 : (int) negatives.size(0);
         double[] q = doubles(z);                                                    // B×d, normalised below
         double[] kp = doubles(keys);                                                // B×d
-        double[] norm = new double[b];
+        double[] norm = Rows.normalize(q, d);                                       // B: ‖zᵢ‖
         double[] lPos = new double[b];
         for (int i = 0; i < b; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += q[i * d + j] * q[i * d + j];
-            norm[i] = Math.sqrt(s) + 1e-12;
             double dot = 0;
-            for (int j = 0; j < d; j++) {
-                q[i * d + j] /= norm[i];
-                dot += q[i * d + j] * kp[i * d + j];
-            }
+            for (int j = 0; j < d; j++) dot += q[i * d + j] * kp[i * d + j];
             lPos[i] = dot;                                                          // q̂ᵢ·k⁺ᵢ
         }
         INDArray qHat = fill(buffer(QHAT, b, d, z.dataType()), q);                  // B×d

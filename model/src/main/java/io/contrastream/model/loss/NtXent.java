@@ -1,5 +1,6 @@
 package io.contrastream.model.loss;
 
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,14 +28,8 @@ public final class NtXent {
         if (n < 2 || n % 2 != 0) throw new IllegalArgumentException("NT-Xent needs 2B rows of B pairs, got " + n);
         int half = n / 2;
         int d = (int) z.size(1);
-        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();
-        double[] norm = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += q[i * d + j] * q[i * d + j];
-            norm[i] = Math.sqrt(s) + 1e-12;
-            for (int j = 0; j < d; j++) q[i * d + j] /= norm[i];
-        }
+        double[] q = Nd4j.toFlattened('c', z).toDoubleVector();                                     // 2B×d, ẑ below
+        double[] norm = Rows.normalize(q, d);                                                       // 2B: ‖z‖
         INDArray qHat = Nd4j.create(q, new long[] {n, d}, 'c');
         double[] s = Nd4j.toFlattened('c', qHat.mmul(qHat.transpose())).toDoubleVector();          // 2B×2B cosines
         double[] p = new double[n * n];                                                             // row softmax, j ≠ a

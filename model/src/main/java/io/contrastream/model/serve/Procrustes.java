@@ -1,5 +1,6 @@
 package io.contrastream.model.serve;
 
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,8 +20,10 @@ public final class Procrustes {
         if (n == 0 || to.length != n) throw new IllegalArgumentException("need the same anchor rows on both sides, got " + n + " and " + to.length);
         int e = from[0].length;
         if (to[0].length != e) throw new IllegalArgumentException("both sides need the same width, got " + e + " and " + to[0].length);
-        INDArray a = Nd4j.create(unitRows(from));                                 // n×E: new encoder, unit rows
-        INDArray b = Nd4j.create(unitRows(to));                                   // n×E: served space, unit rows
+        INDArray a = Nd4j.create(from);                                           // n×E: new encoder
+        INDArray b = Nd4j.create(to);                                             // n×E: served space
+        Rows.normalize(a);                                                        // n×E: unit rows
+        Rows.normalize(b);                                                        // n×E: unit rows
         INDArray m = a.transpose().mmul(b).dup('f');                              // E×E: AᵀB
         INDArray s = Nd4j.create(DataType.FLOAT, e);
         INDArray u = Nd4j.create(DataType.FLOAT, new long[] {e, e}, 'f');
@@ -53,17 +56,5 @@ public final class Procrustes {
         float[] r = new float[e * e];
         for (int i = 0; i < e; i++) r[i * e + i] = 1;
         return r;
-    }
-
-    private static float[][] unitRows(float[][] rows) {
-        float[][] out = new float[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            double s = 0;
-            for (float v : rows[i]) s += (double) v * v;
-            float inv = (float) (1 / (Math.sqrt(s) + 1e-12));
-            out[i] = new float[rows[i].length];
-            for (int j = 0; j < rows[i].length; j++) out[i][j] = rows[i][j] * inv;
-        }
-        return out;
     }
 }

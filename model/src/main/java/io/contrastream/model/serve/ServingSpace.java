@@ -1,6 +1,7 @@
 package io.contrastream.model.serve;
 
 import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.linalg.Rows;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.Snapshot;
 import java.io.ByteArrayInputStream;
@@ -115,11 +116,9 @@ public final class ServingSpace {
             servedCount++;
             float[][] mean = new float[mine.length][mine[0].length];
             for (int i = 0; i < mine.length; i++) {
-                double norm = 0;
-                for (float v : mine[i]) norm += (double) v * v;
-                norm = Math.sqrt(norm) + 1e-12;
+                double[] unit = Rows.normalize(mine[i]);
                 for (int j = 0; j < mine[i].length; j++) {
-                    anchorSum[i][j] += mine[i][j] / norm;
+                    anchorSum[i][j] += unit[j];
                     mean[i][j] = (float) (anchorSum[i][j] / servedCount);
                 }
             }

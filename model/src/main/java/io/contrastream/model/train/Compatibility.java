@@ -2,6 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
+import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,10 +51,9 @@ public final class Compatibility {
     INDArray gradient(INDArray x, INDArray e) {
         int n = (int) e.size(0);
         INDArray a = anchor.embed(x).dup();                                       // N×E: anchor embeddings, no gradient
-        Learner.normalizeRows(a);                                                 // N×E: â
-        INDArray en = e.dup();                                                    // N×E
-        INDArray norms = en.norm2(1).addi(1e-12).reshape(n, 1);                   // N×1: ‖e‖
-        en.diviColumnVector(norms);                                               // N×E: ê
+        Rows.normalize(a);                                                        // N×E: â
+        INDArray en = e.dup('c');                                                 // N×E
+        INDArray norms = Nd4j.create(Rows.normalize(en), new long[] {n, 1}).castTo(en.dataType());   // N×1: ‖e‖; en: ê
         INDArray g = en.sub(a);                                                   // N×E: ê − â
         lastLoss = g.mul(g).sumNumber().doubleValue() / n;
         g.muli(2 * weight / n);                                                   // N×E: λ·∂L_c/∂ê

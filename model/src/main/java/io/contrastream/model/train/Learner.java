@@ -111,20 +111,6 @@ public final class Learner {
                 norm, skipped, r.excluded(), age[0], age[1]);
     }
 
-    /** Scales each row of a c-ordered float matrix to unit length, as a plain loop (B×p is small). */
-    static void normalizeRows(INDArray m) {
-        java.nio.FloatBuffer v = m.data().asNioFloat();
-        int rows = (int) m.size(0);
-        int cols = (int) m.size(1);
-        for (int i = 0; i < rows; i++) {
-            double s = 0;
-            for (int j = 0; j < cols; j++) s += (double) v.get(i * cols + j) * v.get(i * cols + j);
-            float inv = (float) (1 / (Math.sqrt(s) + 1e-12));
-            for (int j = 0; j < cols; j++) v.put(i * cols + j, v.get(i * cols + j) * inv);
-        }
-        java.lang.ref.Reference.reachabilityFence(m);   // the NIO view does not keep the native buffer alive
-    }
-
     /** A copy of the query encoder's weights, tagged with the given version. */
     public Snapshot snapshot(long version) {
         return new Snapshot(version, step, encoder, Nd4j.toFlattened(query.params()).toFloatVector());

@@ -2,6 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
+import io.contrastream.model.linalg.Rows;
 import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,7 +43,7 @@ class MocoObjective implements Objective {
         // batch its query was normalised with. MoCo's shuffle BN (He et al. 2020, §3.3) guards against that leak
         // across GPUs; one process has no devices to shuffle over.
         keys = key.infer(x.second());
-        Learner.normalizeRows(keys);                                              // B×p: unit keys
+        Rows.normalize(keys);                                                     // B×p: unit keys
         INDArray positive = tile(positive(keys, x.ids(), step), 1 + x.crops());   // (1+L)B×p: what each query must match
         InfoNce.Exclusions ex = exclusions(x.queryIds(), x.queries(), chosen(), step);   // cells of (1+L)B×K left out
         LearnerConfig.Debiasing d = config.debiasing();                           // the debiased form: double precision, slower

@@ -2,7 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
-import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.augment.TwoViews;
 import io.contrastream.model.data.RunningMoments;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -129,7 +129,7 @@ public final class OnlineTrainer {
         for (int i = 0; i < n; i++) {
             float[] x = Arrays.copyOfRange(rows, i * d, (i + 1) * d);
             SplittableRandom sample = rng.split();
-            ViewPair pair = Augmenters.twoViews(augmenter, x, sample);
+            TwoViews pair = Augmenters.twoViews(augmenter, x, sample);
             System.arraycopy(pair.first(), 0, first, i * d, d);
             System.arraycopy(pair.second(), 0, second, i * d, d);
             if (locals != null) multiCrop.crops(localAugmenter, x, sample, locals, i, n);

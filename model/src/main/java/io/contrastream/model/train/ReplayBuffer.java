@@ -1,9 +1,8 @@
 package io.contrastream.model.train;
 
+import io.contrastream.model.state.StateCodec;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
@@ -18,7 +17,10 @@ public final class ReplayBuffer {
 
     private final int capacity;
     private final int width;
-    private static final int MAGIC = 0x52504C32;   // "RPL2": with sample ids; the first format began with the capacity
+    private static final String KIND = "replay-buffer";
+    /** 3: {@link StateCodec}; 2 ("RPL2") and 1 (no ids) came before it, see {@link #restoreLegacy(byte[])}. */
+    private static final int FORMAT = 3;
+    private static final int RPL2 = 0x52504C32;
     private final float[] rows;      // capacity × width, row-major
     private final long[] ids;        // capacity
     private final long seed;
@@ -78,38 +80,63 @@ public final class ReplayBuffer {
     }
 
     public byte[] save() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(capacity);
-            out.writeInt(width);
-            out.writeLong(seen);
-            int n = size() * width;
-            for (int i = 0; i < n; i++) out.writeFloat(rows[i]);
-            for (int i = 0; i < size(); i++) out.writeLong(ids[i]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        int held = size();
+        return new StateCodec.Writer(KIND, FORMAT)
+                .section("shape", out -> {
+                    out.writeInt(capacity);
+                    out.writeInt(width);
+                })
+                .section("seen", out -> out.writeLong(seen))
+                .section("rows", out -> StateCodec.writeFloats(out, rows, held * width))
+                .section("ids", out -> {
+                    for (int i = 0; i < held; i++) out.writeLong(ids[i]);
+                })
+                .toBytes();
     }
 
-    /** Restores a saved buffer; a buffer of another capacity or width is refused by name. */
+    /** Restores a saved buffer (of this format or an earlier one); a buffer of another capacity or width is refused by name. */
     public void restore(byte[] saved) {
+        if (!StateCodec.encoded(saved)) {
+            restoreLegacy(saved);
+            return;
+        }
+        StateCodec.Reader r = new StateCodec.Reader(saved, KIND, FORMAT);
+        r.read("shape", in -> checkShape(in.readInt(), in.readInt()));
+        long savedSeen = r.section("seen", DataInputStream::readLong);
+        int held = (int) Math.min(savedSeen, capacity);
+        float[] savedRows = r.section("rows", StateCodec::readFloats);
+        long[] savedIds = r.section("ids", in -> {
+            long[] v = new long[held];
+            for (int i = 0; i < held; i++) v[i] = in.readLong();
+            return v;
+        });
+        if (savedRows.length != held * width) {
+            throw new IllegalStateException("corrupt replay state: " + savedRows.length + " values for " + held + " rows of " + width);
+        }
+        seen = savedSeen;
+        System.arraycopy(savedRows, 0, rows, 0, savedRows.length);
+        System.arraycopy(savedIds, 0, ids, 0, held);
+    }
+
+    /** Formats 1 and 2, from before {@link StateCodec}: 2 began with "RPL2", 1 with the capacity and had no ids. */
+    private void restoreLegacy(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
             int first = in.readInt();
-            boolean withIds = first == MAGIC;
-            int c = withIds ? in.readInt() : first;
-            int w = in.readInt();
-            if (c != capacity || w != width) {
-                throw new IllegalStateException("replay buffer state holds " + c + " rows of " + w
-                        + " values but the job is configured for " + capacity + " rows of " + width);
-            }
+            boolean withIds = first == RPL2;
+            checkShape(withIds ? in.readInt() : first, in.readInt());
             seen = in.readLong();
             int n = size() * width;
             for (int i = 0; i < n; i++) rows[i] = in.readFloat();
             for (int i = 0; i < size(); i++) ids[i] = withIds ? in.readLong() : 0;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt replay state", e);
+        }
+    }
+
+    private void checkShape(int savedCapacity, int savedWidth) {
+        if (savedCapacity != capacity || savedWidth != width) {
+            throw new IllegalStateException("replay buffer state holds " + savedCapacity + " rows of " + savedWidth
+                    + " values but the job is configured for " + capacity + " rows of " + width);
         }
     }
 }

@@ -106,7 +106,7 @@ class AugmentersTest {
         int[] shape = {3, 16, 16};
         Augmenter a = Augmenters.forShape(shape, AugmentConfig.defaults());
         float[] x = sample(shape, 5);
-        ViewPair p = Augmenters.twoViews(a, x, new SplittableRandom(6));
+        TwoViews p = Augmenters.twoViews(a, x, new SplittableRandom(6));
         SplittableRandom replay = new SplittableRandom(6);
         assertArrayEquals(a.apply(x, replay), p.first());
         assertArrayEquals(a.apply(x, replay), p.second());
@@ -144,12 +144,12 @@ class AugmentersTest {
         int[] shape = {1, 28, 28};
         Augmenter a = Augmenters.forShape(shape, AugmentConfig.defaults());
         List<Integer> ids = new ArrayList<>(IntStream.range(0, 200).boxed().toList());
-        Map<Integer, ViewPair> sequential = new ConcurrentHashMap<>();
+        Map<Integer, TwoViews> sequential = new ConcurrentHashMap<>();
         for (int id : ids) {
             sequential.put(id, Augmenters.twoViews(a, sample(shape, id), Augmenters.rngFor(9, "s" + id)));
         }
         Collections.shuffle(ids, new java.util.Random(10));
-        Map<Integer, ViewPair> parallel = new ConcurrentHashMap<>();
+        Map<Integer, TwoViews> parallel = new ConcurrentHashMap<>();
         ids.parallelStream().forEach(id ->
                 parallel.put(id, Augmenters.twoViews(a, sample(shape, id), Augmenters.rngFor(9, "s" + id))));
         for (int id : ids) {
@@ -176,8 +176,8 @@ class AugmentersTest {
 
     @Test
     void viewPairRejectsMissingOrMismatchedViews() {
-        assertThrows(IllegalArgumentException.class, () -> new ViewPair(null, new float[1]));
-        assertThrows(IllegalArgumentException.class, () -> new ViewPair(new float[1], null));
-        assertThrows(IllegalArgumentException.class, () -> new ViewPair(new float[1], new float[2]));
+        assertThrows(IllegalArgumentException.class, () -> new TwoViews(null, new float[1]));
+        assertThrows(IllegalArgumentException.class, () -> new TwoViews(new float[1], null));
+        assertThrows(IllegalArgumentException.class, () -> new TwoViews(new float[1], new float[2]));
     }
 }

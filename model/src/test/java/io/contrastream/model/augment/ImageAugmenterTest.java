@@ -179,7 +179,7 @@ class ImageAugmenterTest {
         // gradient moves its mean by at most ~0.05, hence the 0.15 tolerance.
         AugmentConfig mild =
                 AugmentConfig.builder().strength(0.25).cropMinArea(0.85).erasingProb(0).build();
-        ViewPair p = Augmenters.twoViews(new ImageAugmenter(3, h, h, mild), x, new SplittableRandom(10));
+        TwoViews p = Augmenters.twoViews(new ImageAugmenter(3, h, h, mild), x, new SplittableRandom(10));
         assertFalse(Arrays.equals(p.first(), p.second()));
         double m = Quiet.mean(x);
         assertEquals(m, Quiet.mean(p.first()), 0.15);

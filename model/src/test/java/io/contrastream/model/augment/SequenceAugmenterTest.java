@@ -98,7 +98,7 @@ class SequenceAugmenterTest {
     void mildViewsDifferButStayCloseInMean() {
         float[] x = ramps(3, 64);
         AugmentConfig mild = AugmentConfig.builder().strength(0.5).timeCropMinFraction(0.9).build();
-        ViewPair p = Augmenters.twoViews(new SequenceAugmenter(3, 64, mild), x, new SplittableRandom(5));
+        TwoViews p = Augmenters.twoViews(new SequenceAugmenter(3, 64, mild), x, new SplittableRandom(5));
         assertFalse(Arrays.equals(p.first(), p.second()));
         double m = Quiet.mean(x);
         assertEquals(m, Quiet.mean(p.first()), 0.15 * m);

@@ -79,7 +79,7 @@ class VectorAugmenterTest {
             x[i] = (float) (3 + data.nextGaussian());
         }
         AugmentConfig mild = AugmentConfig.builder().strength(0.5).featureMaskProb(0.02).build();
-        ViewPair p = Augmenters.twoViews(new VectorAugmenter(d, mild), x, new SplittableRandom(9));
+        TwoViews p = Augmenters.twoViews(new VectorAugmenter(d, mild), x, new SplittableRandom(9));
         assertFalse(Arrays.equals(p.first(), p.second()));
         double m = Quiet.mean(x);
         assertEquals(m, Quiet.mean(p.first()), 0.15 * m);

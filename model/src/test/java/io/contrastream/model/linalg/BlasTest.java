@@ -73,6 +73,7 @@ class BlasTest {
 
     @Test
     void splitGemmMatchesOneCallForEveryLayoutAndBothSplitDirections() {
+        Blas.Threading before = Blas.threading();
         try {
             Blas.threading(Blas.Threading.SPLIT);
             int[][] shapes = {{300, 128, 64}, {64, 128, 300}, {257, 33, 129}};   // m, k, n: split by rows, by columns, odd halves
@@ -91,7 +92,28 @@ class BlasTest {
                 }
             }
         } finally {
-            Blas.threading(Blas.Threading.OPENBLAS);
+            Blas.threading(before);
+        }
+    }
+
+    @Test
+    void theSplitHelperEndsWhenIdleAndAnotherStartsOnDemand() throws InterruptedException {
+        Blas.Threading before = Blas.threading();
+        try {
+            Blas.threading(Blas.Threading.SPLIT);
+            INDArray a = rand(21, 256, 128, 'c');
+            INDArray b = rand(22, 128, 64, 'c');
+            INDArray c = Nd4j.create(DataType.FLOAT, 256, 64);
+            Blas.gemm(a, b, c, 1f, 0f);
+            assertTrue(SplitGemm.helperAlive(), "a split started the helper");
+            long deadline = System.nanoTime() + 3 * SplitGemm.IDLE_EXIT_NANOS;
+            while (SplitGemm.helperAlive() && System.nanoTime() < deadline) Thread.sleep(100);
+            assertTrue(!SplitGemm.helperAlive(), "an idle helper ends, so a finished job's class loader can go");
+            Blas.gemm(a, b, c, 1f, 0f);
+            assertClose(a.mmul(b), c);
+            assertTrue(SplitGemm.helperAlive(), "the next split starts a new helper");
+        } finally {
+            Blas.threading(before);
         }
     }
 }

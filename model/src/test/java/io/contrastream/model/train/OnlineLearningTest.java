@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
-import io.contrastream.model.augment.ViewPair;
+import io.contrastream.model.augment.TwoViews;
 import io.contrastream.model.data.SyntheticStream;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.FrozenEncoder;
@@ -36,7 +36,7 @@ class OnlineLearningTest {
         for (int s = 0; s < steps; s++) {
             for (int i = 0; i < batch; i++, next++) {
                 SyntheticStream.Example e = stream.example(next);
-                ViewPair p = Augmenters.twoViews(augment, e.values(), Augmenters.rngFor(seed, e.id()));
+                TwoViews p = Augmenters.twoViews(augment, e.values(), Augmenters.rngFor(seed, e.id()));
                 System.arraycopy(p.first(), 0, a, i * DIM, DIM);
                 System.arraycopy(p.second(), 0, b, i * DIM, DIM);
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.contrastream.model.state.StateCodec;
 import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
@@ -58,5 +59,36 @@ class ReplayBufferTest {
         ReplayBuffer a = new ReplayBuffer(8, 2, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReplayBuffer(16, 2, 3).restore(a.save()));
         assertEquals("replay buffer state holds 8 rows of 2 values but the job is configured for 16 rows of 2", e.getMessage());
+    }
+
+    @Test
+    void aStateWrittenByAnEarlierBuildRestoresToTheSameContents() {
+        for (String fixture : new String[] {"replay-buffer-v2.bin", "replay-buffer-v3.bin"}) {
+            ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
+            restored.restore(StateFixtures.read(fixture));
+            assertArrayEquals(StateFixtures.replayBuffer().save(), restored.save(), fixture);
+        }
+    }
+
+    @Test
+    void theFirstLayoutWithoutMagicOrIdsRestoresWithUnknownIds() {
+        byte[] v2 = StateFixtures.read("replay-buffer-v2.bin");
+        byte[] v1 = java.util.Arrays.copyOfRange(v2, 4, 4 + 16 + 8 * 3 * 4);   // RPL2 without its magic and ids
+        ReplayBuffer restored = new ReplayBuffer(8, 3, 7);
+        restored.restore(v1);
+        assertArrayEquals(StateFixtures.replayBuffer(false).save(), restored.save());
+    }
+
+    @Test
+    void aRestoredStateIsSavedWithTheStateCodecAndContinuesLikeTheOriginal() {
+        ReplayBuffer once = new ReplayBuffer(8, 3, 7);
+        once.restore(StateFixtures.read("replay-buffer-v2.bin"));
+        byte[] saved = once.save();
+        assertTrue(StateCodec.encoded(saved));
+        ReplayBuffer twice = new ReplayBuffer(8, 3, 7);
+        twice.restore(saved);
+        ReplayBuffer original = StateFixtures.replayBuffer();
+        for (ReplayBuffer r : new ReplayBuffer[] {original, twice}) r.add(rows(100, 30), new long[10], 10);
+        assertArrayEquals(original.save(), twice.save());
     }
 }

@@ -3,6 +3,7 @@ package io.contrastream.pipeline.augment;
 import io.contrastream.model.augment.AugmentConfig;
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.Augmenters;
+import io.contrastream.model.augment.TwoViews;
 import io.contrastream.pipeline.decode.Instance;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -31,7 +32,7 @@ public class AugmentFunction extends RichMapFunction<Instance, ViewPair> {
 
     @Override
     public ViewPair map(Instance x) {
-        io.contrastream.model.augment.ViewPair pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
+        TwoViews pair = Augmenters.twoViews(augmenter, x.values, Augmenters.rngFor(seed, x.id));
         return new ViewPair(x.id, pair.first(), pair.second(), x.values);
     }
 }

@@ -4,7 +4,7 @@ import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.config.JobConfig;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.SnapshotTopic;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.contrastream.pipeline.decode;
 
+import io.contrastream.pipeline.common.ProbeSelector;
 import org.apache.flink.api.common.functions.FilterFunction;
 
 /** Lets through the samples the learner may train on: everything but the held-out probes. */
@@ -13,6 +14,6 @@ public class TrainingSamples implements FilterFunction<Instance> {
 
     @Override
     public boolean filter(Instance x) {
-        return !probes.isProbe(x);
+        return !probes.isProbe(x.id, x.label);
     }
 }

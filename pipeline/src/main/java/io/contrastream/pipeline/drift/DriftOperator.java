@@ -4,11 +4,12 @@ import io.contrastream.model.drift.DriftAlarms;
 import io.contrastream.model.drift.DriftAnalyzer;
 import io.contrastream.model.drift.HealthMetrics;
 import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.state.StateCodec;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
-import io.contrastream.pipeline.decode.ProbeSelector;
-import io.contrastream.pipeline.embed.EncoderHolder;
+import io.contrastream.pipeline.common.EncoderHolder;
+import io.contrastream.pipeline.common.ProbeSelector;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.ArrayDeque;
@@ -47,6 +48,11 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     static final int MAX_WAITING_WINDOWS = 32;
     /** Held-out probes kept for the kNN monitor: enough for a stable accuracy, bounded cost per window. */
     static final int PROBE_CAPACITY = 2000;
+    /** The kinds of this operator's two saved states, one element each, both {@link StateCodec} format 2. */
+    private static final String WINDOWS = "drift-windows";
+    private static final String ALARMS = "drift-alarms";
+    /** 2: {@link StateCodec}; 1 came before it, see {@link #restoreLegacy(List, List)}. */
+    private static final int FORMAT = 2;
 
     private final int windowSize;
     private final DriftReference referencePolicy;
@@ -108,30 +114,64 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         holder = new EncoderHolder();
         window = new WindowAccumulator(maxSamples, seed, 0);
         state = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("drift-windows", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+                new ListStateDescriptor<>(WINDOWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         snapshotState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
-        for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
+        holder.restore(snapshotState.get());
         alarmState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("drift-alarms", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+                new ListStateDescriptor<>(ALARMS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         alarms = DriftAlarms.defaults(alarmConfig.level(), alarmConfig.windows());
         representation = new RepresentationProbe();
-        List<byte[]> alarmSaved = new ArrayList<>();
-        alarmState.get().forEach(alarmSaved::add);
-        if (!alarmSaved.isEmpty()) {   // [alarm detectors, representation probe]
-            alarms.restore(doubles(alarmSaved.get(0)));
-            representation.restore(alarmSaved.get(1));
-        }
         closed = new ArrayDeque<>();
         probeSet = new ProbeReservoir(PROBE_CAPACITY, seed);
-        List<byte[]> saved = new ArrayList<>();
-        state.get().forEach(saved::add);
-        if (!saved.isEmpty()) {   // [probe set, current window, reference or empty, closed windows...]
-            probeSet.restore(saved.get(0));
-            window = WindowAccumulator.restore(saved.get(1));
+        List<byte[]> savedWindows = new ArrayList<>();
+        state.get().forEach(savedWindows::add);
+        List<byte[]> savedAlarms = new ArrayList<>();
+        alarmState.get().forEach(savedAlarms::add);
+        if (savedWindows.size() > 1 || savedAlarms.size() > 1) {
+            restoreLegacy(savedWindows, savedAlarms);
+        } else {
+            savedWindows.forEach(this::restoreWindows);
+            savedAlarms.forEach(this::restoreAlarms);
+        }
+    }
+
+    private void restoreWindows(byte[] saved) {
+        StateCodec.Reader r = new StateCodec.Reader(saved, WINDOWS, FORMAT);
+        probeSet.restore(r.bytes("probes"));
+        window = WindowAccumulator.restore(r.bytes("window"));
+        windowIndex = window.index();
+        reference = r.has("reference") ? WindowAccumulator.restore(r.bytes("reference")) : null;
+        r.read("closed", in -> {
+            for (int n = in.readInt(); n > 0; n--) {
+                byte[] w = new byte[in.readInt()];
+                in.readFully(w);
+                closed.add(WindowAccumulator.restore(w));
+            }
+        });
+    }
+
+    private void restoreAlarms(byte[] saved) {
+        StateCodec.Reader r = new StateCodec.Reader(saved, ALARMS, FORMAT);
+        alarms.restore(doubles(r.bytes("detectors")));
+        representation.restore(r.bytes("representation"));
+    }
+
+    /**
+     * Format 1, from before {@link StateCodec}: each list held its parts by position, windows as [probe set, current
+     * window, reference or empty, closed windows...], alarms as [alarm detectors, representation probe].
+     */
+    private void restoreLegacy(List<byte[]> savedWindows, List<byte[]> savedAlarms) {
+        if (!savedAlarms.isEmpty()) {
+            alarms.restore(doubles(savedAlarms.get(0)));
+            representation.restore(savedAlarms.get(1));
+        }
+        if (!savedWindows.isEmpty()) {
+            probeSet.restore(savedWindows.get(0));
+            window = WindowAccumulator.restore(savedWindows.get(1));
             windowIndex = window.index();
-            reference = saved.get(2).length == 0 ? null : WindowAccumulator.restore(saved.get(2));
-            for (byte[] w : saved.subList(3, saved.size())) closed.add(WindowAccumulator.restore(w));
+            reference = savedWindows.get(2).length == 0 ? null : WindowAccumulator.restore(savedWindows.get(2));
+            for (byte[] w : savedWindows.subList(3, savedWindows.size())) closed.add(WindowAccumulator.restore(w));
         }
     }
 
@@ -164,7 +204,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         } else if (in.stats != null) {
             window.add(in.stats);
         } else {
-            if (probes.isProbe(in.sample)) probeSet.add(in.sample);
+            if (probes.isProbe(in.sample.id, in.sample.label)) probeSet.add(in.sample);
             window.add(in.sample);
             if (window.count() >= windowSize) closeWindow();
         }
@@ -196,11 +236,24 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<byte[]> saved = new ArrayList<>(List.of(probeSet.save(), window.save(), reference == null ? new byte[0] : reference.save()));
-        for (WindowAccumulator w : closed) saved.add(w.save());
-        state.update(saved);
-        snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
-        alarmState.update(List.of(bytes(alarms.save()), representation.save()));
+        StateCodec.Writer windowState = new StateCodec.Writer(WINDOWS, FORMAT)
+                .section("probes", probeSet.save())
+                .section("window", window.save());
+        if (reference != null) windowState.section("reference", reference.save());
+        windowState.section("closed", out -> {
+            out.writeInt(closed.size());
+            for (WindowAccumulator w : closed) {
+                byte[] b = w.save();
+                out.writeInt(b.length);
+                out.write(b);
+            }
+        });
+        state.update(List.of(windowState.toBytes()));
+        snapshotState.update(holder.saved());
+        alarmState.update(List.of(new StateCodec.Writer(ALARMS, FORMAT)
+                .section("detectors", bytes(alarms.save()))
+                .section("representation", representation.save())
+                .toBytes()));
     }
 
     private void report(WindowAccumulator w) {

@@ -2,9 +2,9 @@ package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.eval.Evaluation;
+import io.contrastream.model.state.StateCodec;
 import io.contrastream.pipeline.decode.Instance;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,6 +16,10 @@ import java.util.SplittableRandom;
  * are the bank, half the queries (kNN-20, votes weighted by exp(cos/0.07)), embedded by the current encoder.
  */
 final class ProbeReservoir {
+
+    private static final String KIND = "probe-reservoir";
+    /** 2: {@link StateCodec}; 1 came before it, see {@link #restoreLegacy(byte[])}. */
+    private static final int FORMAT = 2;
 
     private final int capacity;
     private final float[][] values;
@@ -65,33 +69,47 @@ final class ProbeReservoir {
     }
 
     byte[] save() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(seen);
-            int n = size();
-            out.writeInt(n);
-            for (int i = 0; i < n; i++) {
-                out.writeInt(labels[i]);
-                out.writeInt(values[i].length);
-                for (float f : values[i]) out.writeFloat(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new StateCodec.Writer(KIND, FORMAT)
+                .section("seen", out -> out.writeLong(seen))
+                .section("probes", this::writeProbes)
+                .toBytes();
     }
 
+    /** Restores a saved reservoir (of this format or the one before it). */
     void restore(byte[] saved) {
+        if (!StateCodec.encoded(saved)) {
+            restoreLegacy(saved);
+            return;
+        }
+        StateCodec.Reader r = new StateCodec.Reader(saved, KIND, FORMAT);
+        seen = r.section("seen", DataInputStream::readLong);
+        r.read("probes", this::readProbes);
+    }
+
+    /** Format 1, from before {@link StateCodec}: the sections' contents one after the other, without names. */
+    private void restoreLegacy(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
             seen = in.readLong();
-            int n = in.readInt();
-            for (int i = 0; i < n && i < capacity; i++) {
-                labels[i] = in.readInt();
-                values[i] = new float[in.readInt()];
-                for (int j = 0; j < values[i].length; j++) values[i][j] = in.readFloat();
-            }
+            readProbes(in);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt probe state", e);
+        }
+    }
+
+    private void writeProbes(DataOutputStream out) throws IOException {
+        int n = size();
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeInt(labels[i]);
+            StateCodec.writeFloats(out, values[i], values[i].length);
+        }
+    }
+
+    private void readProbes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n && i < capacity; i++) {
+            labels[i] = in.readInt();
+            values[i] = StateCodec.readFloats(in);
         }
     }
 }

@@ -2,10 +2,9 @@ package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.drift.RepresentationDrift;
 import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.state.StateCodec;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -16,6 +15,9 @@ import java.io.UncheckedIOException;
 final class RepresentationProbe {
 
     static final int NEIGHBOURS = 10;
+    private static final String KIND = "representation-probe";
+    /** 2: {@link StateCodec}; 1 came before it, see {@link #restoreLegacy(byte[])}. */
+    private static final int FORMAT = 2;
 
     private float[][] rows;        // null until fixed
     private float[][] embedded;    // under `version`
@@ -56,44 +58,40 @@ final class RepresentationProbe {
     }
 
     byte[] save() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(version);
-            write(out, rows);
-            write(out, embedded);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        StateCodec.Writer w = new StateCodec.Writer(KIND, FORMAT).section("version", out -> out.writeLong(version));
+        if (rows != null) w.section("rows", out -> StateCodec.writeRows(out, rows));
+        if (embedded != null) w.section("embedded", out -> StateCodec.writeRows(out, embedded));
+        return w.toBytes();
     }
 
+    /** Restores a saved probe set (of this format or the one before it). */
     void restore(byte[] saved) {
+        if (!StateCodec.encoded(saved)) {
+            restoreLegacy(saved);
+            return;
+        }
+        StateCodec.Reader r = new StateCodec.Reader(saved, KIND, FORMAT);
+        version = r.section("version", DataInputStream::readLong);
+        rows = r.has("rows") ? r.section("rows", StateCodec::readRows) : null;
+        embedded = r.has("embedded") ? r.section("embedded", StateCodec::readRows) : null;
+    }
+
+    /** Format 1, from before {@link StateCodec}: the version, then the rows and their embedding, each -1 if null. */
+    private void restoreLegacy(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
             version = in.readLong();
-            rows = read(in);
-            embedded = read(in);
+            rows = readLegacyRows(in);
+            embedded = readLegacyRows(in);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt representation-probe state", e);
         }
     }
 
-    private static void write(DataOutputStream out, float[][] m) throws IOException {
-        out.writeInt(m == null ? -1 : m.length);
-        if (m == null) return;
-        for (float[] r : m) {
-            out.writeInt(r.length);
-            for (float f : r) out.writeFloat(f);
-        }
-    }
-
-    private static float[][] read(DataInputStream in) throws IOException {
+    private static float[][] readLegacyRows(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0) return null;
         float[][] m = new float[n][];
-        for (int i = 0; i < n; i++) {
-            m[i] = new float[in.readInt()];
-            for (int j = 0; j < m[i].length; j++) m[i][j] = in.readFloat();
-        }
+        for (int i = 0; i < n; i++) m[i] = StateCodec.readFloats(in);
         return m;
     }
 }

@@ -1,13 +1,12 @@
 package io.contrastream.pipeline.drift;
 
 import io.contrastream.model.drift.DriftAnalyzer;
+import io.contrastream.model.state.StateCodec;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.schema.DriftReport;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -18,6 +17,10 @@ import java.util.SplittableRandom;
  * sample count, event-time bounds and the learner's step stats that arrived during the window.
  */
 final class WindowAccumulator {
+
+    private static final String KIND = "drift-window";
+    /** 2: {@link StateCodec}; 1 came before it, see {@link #restoreLegacy(byte[])}. */
+    private static final int FORMAT = 2;
 
     private final int capacity;
     private final long seed;        // as given, saved with the window
@@ -110,51 +113,69 @@ final class WindowAccumulator {
     }
 
     byte[] save() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(capacity);
-            out.writeLong(seed);
-            out.writeLong(index);
-            float[][] rows = rows();
-            out.writeInt(rows.length);
-            for (float[] r : rows) {
-                out.writeInt(r.length);
-                for (float f : r) out.writeFloat(f);
-            }
-            for (long v : new long[] {count, minTime, maxTime, steps, lastStep, skipped, negCount}) out.writeLong(v);
-            for (double v : new double[] {loss, posCos, negCos}) out.writeDouble(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new StateCodec.Writer(KIND, FORMAT)
+                .section("window", out -> {
+                    out.writeInt(capacity);
+                    out.writeLong(seed);
+                    out.writeLong(index);
+                })
+                .section("reservoir", out -> StateCodec.writeRows(out, rows()))
+                .section("samples", out -> {
+                    for (long v : new long[] {count, minTime, maxTime}) out.writeLong(v);
+                })
+                .section("steps", out -> {
+                    for (long v : new long[] {steps, lastStep, skipped, negCount}) out.writeLong(v);
+                    for (double v : new double[] {loss, posCos, negCos}) out.writeDouble(v);
+                })
+                .toBytes();
     }
 
-    /** Restores a saved window. */
+    /** Restores a saved window (of this format or the one before it). */
     static WindowAccumulator restore(byte[] saved) {
+        if (!StateCodec.encoded(saved)) return restoreLegacy(saved);
+        StateCodec.Reader r = new StateCodec.Reader(saved, KIND, FORMAT);
+        WindowAccumulator w = r.section("window", WindowAccumulator::readWindow);
+        r.read("reservoir", w::readReservoir);
+        r.read("samples", w::readSamples);
+        r.read("steps", w::readSteps);
+        return w;
+    }
+
+    /** Format 1, from before {@link StateCodec}: the sections' contents one after the other, without names. */
+    private static WindowAccumulator restoreLegacy(byte[] saved) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
-            int capacity = in.readInt();
-            long seed = in.readLong();
-            long index = in.readLong();
-            WindowAccumulator w = new WindowAccumulator(capacity, seed, index);
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                float[] r = new float[in.readInt()];
-                for (int j = 0; j < r.length; j++) r[j] = in.readFloat();
-                w.reservoir[i] = r;
-            }
-            w.count = in.readLong();
-            w.minTime = in.readLong();
-            w.maxTime = in.readLong();
-            w.steps = in.readLong();
-            w.lastStep = in.readLong();
-            w.skipped = in.readLong();
-            w.negCount = in.readLong();
-            w.loss = in.readDouble();
-            w.posCos = in.readDouble();
-            w.negCos = in.readDouble();
+            WindowAccumulator w = readWindow(in);
+            w.readReservoir(in);
+            w.readSamples(in);
+            w.readSteps(in);
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt drift state", e);
         }
+    }
+
+    private static WindowAccumulator readWindow(DataInputStream in) throws IOException {
+        return new WindowAccumulator(in.readInt(), in.readLong(), in.readLong());
+    }
+
+    private void readReservoir(DataInputStream in) throws IOException {
+        float[][] rows = StateCodec.readRows(in);
+        System.arraycopy(rows, 0, reservoir, 0, rows.length);
+    }
+
+    private void readSamples(DataInputStream in) throws IOException {
+        count = in.readLong();
+        minTime = in.readLong();
+        maxTime = in.readLong();
+    }
+
+    private void readSteps(DataInputStream in) throws IOException {
+        steps = in.readLong();
+        lastStep = in.readLong();
+        skipped = in.readLong();
+        negCount = in.readLong();
+        loss = in.readDouble();
+        posCos = in.readDouble();
+        negCos = in.readDouble();
     }
 }

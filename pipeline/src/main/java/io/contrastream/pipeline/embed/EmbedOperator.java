@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.embed;
 
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.common.EncoderHolder;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.pipeline.decode.Instance;
@@ -57,7 +58,7 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
         // Union state: after a rescale every subtask gets every copy and keeps the newest.
         snapshotState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
-        for (EncoderSnapshot s : snapshotState.get()) holder.offer(s);
+        holder.restore(snapshotState.get());
         for (Instance x : pendingState.get()) pending.add(x);
     }
 
@@ -101,7 +102,7 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         pendingState.update(pending);
-        snapshotState.update(holder.snapshot() == null ? List.of() : List.of(holder.snapshot()));
+        snapshotState.update(holder.saved());
     }
 
     private void armTimer() {

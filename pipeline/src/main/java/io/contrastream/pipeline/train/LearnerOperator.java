@@ -17,6 +17,7 @@ import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.Iterator;
 import java.util.List;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.Learner;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

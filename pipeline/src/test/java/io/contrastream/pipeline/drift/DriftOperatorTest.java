@@ -9,9 +9,10 @@ import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
+import io.contrastream.pipeline.common.ProbeSelector;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.decode.Instance;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
@@ -93,7 +94,7 @@ class DriftOperatorTest {
     @Test
     void theKnnMonitorScoresHeldOutLabelledProbes() throws Exception {
         SplittableRandom rng = new SplittableRandom(5);
-        io.contrastream.pipeline.decode.ProbeSelector all = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        ProbeSelector all = new ProbeSelector(0.5, 1);
         try (var h = new OneInputStreamOperatorTestHarness<DriftInput, DriftReport>(
                 new DriftOperator(200, DriftReference.FIRST, 64, 10, 42, all))) {
             h.open();
@@ -113,11 +114,11 @@ class DriftOperatorTest {
 
     @Test
     void onlyLabelledSamplesAreEverHeldOut() {
-        io.contrastream.pipeline.decode.ProbeSelector half = new io.contrastream.pipeline.decode.ProbeSelector(0.5, 1);
+        ProbeSelector half = new ProbeSelector(0.5, 1);
         int held = 0;
         for (int i = 0; i < 1000; i++) {
-            assertTrue(!half.isProbe(new Instance("u" + i, 0, new float[] {1}, Instance.NO_LABEL)));
-            if (half.isProbe(new Instance("l" + i, 0, new float[] {1}, 3))) held++;
+            assertTrue(!half.isProbe("u" + i, Instance.NO_LABEL));
+            if (half.isProbe("l" + i, 3)) held++;
         }
         assertTrue(held > 400 && held < 600, "held out " + held + " of 1000");
         assertTrue(new io.contrastream.pipeline.decode.TrainingSamples(half).filter(new Instance("u", 0, new float[] {1}, Instance.NO_LABEL)));
@@ -131,7 +132,7 @@ class DriftOperatorTest {
             for (int j = 0; j < 8; j++) x[j] = (float) r.nextGaussian();
             return DriftInput.of(new Instance("s" + i, i, x, i % 2));
         };
-        io.contrastream.pipeline.decode.ProbeSelector probes = new io.contrastream.pipeline.decode.ProbeSelector(0.3, 1);
+        ProbeSelector probes = new ProbeSelector(0.3, 1);
         java.util.function.Supplier<DriftOperator> operator = () -> new DriftOperator(100, DriftReference.FIRST, 32, 20, 42, probes);
         List<DriftReport> uninterrupted;
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState state;

@@ -8,7 +8,7 @@ import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.decode.Instance;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;

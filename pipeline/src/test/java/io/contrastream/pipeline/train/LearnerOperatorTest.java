@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
 import java.util.SplittableRandom;

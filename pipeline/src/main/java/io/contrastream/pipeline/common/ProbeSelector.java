@@ -1,4 +1,4 @@
-package io.contrastream.pipeline.decode;
+package io.contrastream.pipeline.common;
 
 import io.contrastream.model.augment.Augmenters;
 import java.io.Serializable;
@@ -19,7 +19,8 @@ public final class ProbeSelector implements Serializable {
         this.seed = seed ^ 0x50524F4245L;   // "PROBE": independent of the augmentation draws of the same id
     }
 
-    public boolean isProbe(Instance x) {
-        return fraction > 0 && x.label >= 0 && Augmenters.rngFor(seed, x.id).nextDouble() < fraction;
+    /** Whether the sample of this id and label (negative: none) is held out as a probe. */
+    public boolean isProbe(String id, int label) {
+        return fraction > 0 && label >= 0 && Augmenters.rngFor(seed, id).nextDouble() < fraction;
     }
 }

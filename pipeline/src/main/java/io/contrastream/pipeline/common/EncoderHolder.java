@@ -1,10 +1,11 @@
-package io.contrastream.pipeline.embed;
+package io.contrastream.pipeline.common;
 
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.serve.Procrustes;
 import io.contrastream.model.train.Snapshot;
-import io.contrastream.pipeline.train.Snapshots;
+import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
+import java.util.List;
 
 /**
  * The newest encoder snapshot an operator has seen, with its rebuilt encoder and alignment; older versions are
@@ -47,8 +48,15 @@ public final class EncoderHolder {
     /** The held snapshot's space id, or null. */
     public String spaceId() { return snapshot == null ? null : snapshot.getSpaceId(); }
 
-    /** The held snapshot, or null. */
-    public EncoderSnapshot snapshot() { return snapshot; }
+    /** Takes the newest of the snapshots an operator saved in its state. */
+    public void restore(Iterable<EncoderSnapshot> saved) {
+        for (EncoderSnapshot s : saved) offer(s);
+    }
+
+    /** What an operator saves in its state: the held snapshot, if any. */
+    public List<EncoderSnapshot> saved() {
+        return snapshot == null ? List.of() : List.of(snapshot);
+    }
 
     /** The held version, or -1 before the first snapshot. */
     public long version() { return snapshot == null ? -1 : snapshot.getVersion(); }

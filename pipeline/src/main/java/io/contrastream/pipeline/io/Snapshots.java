@@ -1,10 +1,9 @@
-package io.contrastream.pipeline.train;
+package io.contrastream.pipeline.io;
 
 import io.contrastream.model.data.Standardization;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.Snapshot;
-import io.contrastream.pipeline.io.FloatList;
 import io.contrastream.schema.EncoderSnapshot;
 import io.contrastream.schema.InputStandardization;
 import java.util.List;

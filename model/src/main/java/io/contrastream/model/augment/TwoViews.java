@@ -7,10 +7,10 @@ package io.contrastream.model.augment;
  * @param first the query view
  * @param second the key view
  */
-public record ViewPair(float[] first, float[] second) {
+public record TwoViews(float[] first, float[] second) {
 
     /** Rejects missing views and views of different lengths, which no augmenter can produce. */
-    public ViewPair {
+    public TwoViews {
         // The arrays are held as given, not copied: the augmenter has just made them, and copying
         // every view would double the allocation on the hot path.
         if (first == null) {
