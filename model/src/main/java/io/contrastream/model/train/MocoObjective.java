@@ -5,6 +5,7 @@ import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.linalg.Rows;
 import io.contrastream.model.loss.DebiasedInfoNce;
 import io.contrastream.model.loss.InfoNce;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -113,8 +114,8 @@ class MocoObjective implements Objective {
     }
 
     @Override
-    public LearnerState.Parts parts() {
-        return new LearnerState.Parts(LearnerState.array(key.params(), "key encoder"), LearnerState.queue(queue), null);
+    public List<LearnerState.Part> parts() {
+        return List.of(key, queue);
     }
 
     @Override

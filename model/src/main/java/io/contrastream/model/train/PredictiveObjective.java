@@ -4,6 +4,7 @@ import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.loss.CosineRegression;
 import io.contrastream.model.loss.InfoNce;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,12 +19,10 @@ abstract class PredictiveObjective implements Objective {
 
     final TrainableEncoder query;
     private final Predictor predictor;
-    private final LearnerState.Part noQueue;
 
     PredictiveObjective(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
         this.query = query;
         this.predictor = new Predictor(encoder.projectionDim(), encoder.projectionHidden(), config, encoder.seed());
-        this.noQueue = LearnerState.noQueue(config.queueSize(), encoder.projectionDim());
         // Their projectors batch-normalise the hidden layer (each view's B rows apart): without it both collapsed on
         // Fashion-MNIST (BENCHMARKS.md, the family of methods).
         query.normalizeProjection(2);
@@ -31,9 +30,6 @@ abstract class PredictiveObjective implements Objective {
 
     /** The target network's projections of 2B×D rows, without gradient. */
     abstract INDArray targets(INDArray x);
-
-    /** The saved state's key-encoder slot. */
-    abstract LearnerState.Part keySlot();
 
     @Override
     public InfoNce.Result loss(Batch x, long step) {
@@ -55,8 +51,8 @@ abstract class PredictiveObjective implements Objective {
     }
 
     @Override
-    public LearnerState.Parts parts() {
-        return new LearnerState.Parts(keySlot(), noQueue, LearnerState.predictor(predictor));
+    public List<LearnerState.Part> parts() {
+        return List.of(predictor);
     }
 
     @Override
@@ -90,8 +86,8 @@ abstract class PredictiveObjective implements Objective {
         }
 
         @Override
-        LearnerState.Part keySlot() {
-            return LearnerState.array(key.params(), "key encoder");
+        public List<LearnerState.Part> parts() {
+            return List.of(key, predictor());
         }
 
         @Override
@@ -101,8 +97,6 @@ abstract class PredictiveObjective implements Objective {
     /** SimSiam (Chen and He 2021): the target is the online encoder itself, its gradient stopped. */
     static final class SimSiam extends PredictiveObjective {
 
-        private final INDArray start = query.params().dup();   // the key-encoder slot: the weights training started from
-
         SimSiam(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
             super(encoder, config, query);
         }
@@ -110,16 +104,6 @@ abstract class PredictiveObjective implements Objective {
         @Override
         INDArray targets(INDArray x) {
             return query.infer(x);
-        }
-
-        @Override
-        public void warmStart(INDArray weights) {
-            start.assign(weights);
-        }
-
-        @Override
-        LearnerState.Part keySlot() {
-            return LearnerState.array(start, "key encoder");
         }
     }
 }

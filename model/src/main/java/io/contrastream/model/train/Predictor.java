@@ -2,6 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.DenseEncoder;
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.state.StateCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,7 @@ import org.nd4j.linalg.learning.GradientUpdater;
  * on the online projections of a 2B-row pair batch, trained with its own optimizer state; its asymmetry against the stop-gradient target is what keeps these negative-free
  * methods from collapsing.
  */
-final class Predictor {
+final class Predictor implements LearnerState.Part {
 
     private final DenseEncoder net;
     private final INDArray updaterState;
@@ -44,6 +45,23 @@ final class Predictor {
         INDArray grad = net.gradient();
         updater.applyUpdater(grad, (int) step, 0);
         net.params().subi(grad);
+    }
+
+    /** Its weights and optimizer state as the "predictor" section of a saved learner state. */
+    @Override
+    public void save(StateCodec.Writer state) {
+        state.section("predictor", out -> {
+            LearnerState.writeArray(out, net.params());
+            LearnerState.writeArray(out, updaterState);
+        });
+    }
+
+    @Override
+    public void restore(StateCodec.Reader state) {
+        state.read("predictor", in -> {
+            LearnerState.assign(net.params(), StateCodec.readFloats(in), "predictor");
+            LearnerState.assign(updaterState, StateCodec.readFloats(in), "predictor optimizer state");
+        });
     }
 
     INDArray params() { return net.params(); }

@@ -1,6 +1,5 @@
 package io.contrastream.model.train;
 
-import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.loss.InfoNce;
 import io.contrastream.model.loss.NtXent;
@@ -14,14 +13,10 @@ final class SimClrObjective implements Objective {
 
     private final LearnerConfig config;
     private final TrainableEncoder query;
-    private final INDArray start;            // the saved state's key-encoder slot: the weights training started from
-    private final LearnerState.Part noQueue;
 
-    SimClrObjective(EncoderConfig encoder, LearnerConfig config, TrainableEncoder query) {
+    SimClrObjective(LearnerConfig config, TrainableEncoder query) {
         this.config = config;
         this.query = query;
-        this.start = query.params().dup();
-        this.noQueue = LearnerState.noQueue(config.queueSize(), encoder.projectionDim());
     }
 
     @Override
@@ -29,15 +24,5 @@ final class SimClrObjective implements Objective {
         INDArray z = query.forward(x.pair());                                     // 2B×p: view 1 rows, then view 2
         long[] masked = config.hygiene().maskSameId() ? x.ids() : null;
         return NtXent.compute(z, config.temperature(), masked);                   // 2B anchors, ≤ 2B − 2 negatives each
-    }
-
-    @Override
-    public void warmStart(INDArray weights) {
-        start.assign(weights);
-    }
-
-    @Override
-    public LearnerState.Parts parts() {
-        return new LearnerState.Parts(LearnerState.array(start, "key encoder"), noQueue, null);
     }
 }
