@@ -87,6 +87,11 @@ public record LearnerConfig(
 
     /** DL4J's updater for the query encoder; SGD is Nesterov momentum 0.9 as in MoCo. */
     public IUpdater updater() {
-        return optimizer == Optimizer.ADAM ? new Adam(learningRate) : new Nesterovs(learningRate, 0.9);
+        return updater(learningRate);
+    }
+
+    /** The same optimizer at another learning rate, e.g. for BYOL's and SimSiam's predictor. */
+    public IUpdater updater(double rate) {
+        return optimizer == Optimizer.ADAM ? new Adam(rate) : new Nesterovs(rate, 0.9);
     }
 }

@@ -1,157 +1,165 @@
 package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.state.StateCodec;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Serialises everything a learner needs to continue exactly where it stopped: both encoders, the optimizer state,
- * the queue and its position, and the step counter.
+ * Serialises everything a learner needs to continue exactly where it stopped, as {@link StateCodec} sections: its
+ * configuration, progress (step counters, divergence guard), the query encoder and the optimizer state, then the
+ * sections its {@link Objective} keeps (MoCo and NNCLR: "key", "queue"; BYOL: "key", "predictor"; SimSiam:
+ * "predictor").
  *
- * <p>A state written under another encoder or queue configuration is refused with a message naming the mismatch,
+ * <p>A state written under another encoder, queue size or method is refused with a message naming the mismatch,
  * never silently replaced by a fresh start.
  */
 public final class LearnerState {
 
-    private static final int MAGIC = 0x434C5335;   // "CLS5": CLS4 + the method that wrote it
-    private static final int MAGIC_V4 = 0x434C5334; // "CLS4": CLS3 + the predictor (BYOL, SimSiam) and its optimizer
-    private static final int MAGIC_V3 = 0x434C5333; // "CLS3": CLS2 + each queue row's sample id and enqueue step
-    private static final int MAGIC_V2 = 0x434C5332; // "CLS2": CLS1 + the divergence guard's gradient scale
-    private static final int MAGIC_V1 = 0x434C5331;
+    private static final String KIND = "learner";
+    /** 6: {@link StateCodec}; CLS1 to CLS5 came before it, see {@link #restoreLegacy(Learner, byte[])}. */
+    private static final int FORMAT = 6;
+    private static final int CLS0 = 0x434C5330;   // "CLS0": CLSn is CLS0 + n
 
     private LearnerState() {}
 
-    public static byte[] save(MocoLearner learner) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeUTF(learner.encoderConfig().toJson());
-            out.writeInt(learner.config().queueSize());
-            out.writeUTF(learner.config().method().name());
-            out.writeLong(learner.step());
-            out.writeLong(learner.skippedSteps());
-            out.writeDouble(learner.guard().scale());
-            writeArray(out, learner.queryParams());
-            writeArray(out, learner.keyParams());
-            INDArray updater = learner.updaterState();
-            writeArray(out, updater == null ? Nd4j.empty(DataType.FLOAT) : updater);
-            NegativeQueue q = learner.queue();
-            out.writeInt(q.head());
-            out.writeInt(q.size());
-            writeArray(out, q.storage());
-            for (long id : q.ids()) out.writeLong(id);
-            for (long s : q.steps()) out.writeLong(s);
-            Predictor p = learner.predictor();
-            out.writeBoolean(p != null);
-            if (p != null) {
-                writeArray(out, p.params());
-                writeArray(out, p.updaterState() == null ? Nd4j.empty(DataType.FLOAT) : p.updaterState());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    public static byte[] save(Learner learner) {
+        StateCodec.Writer state = new StateCodec.Writer(KIND, FORMAT)
+                .section("configuration", out -> {
+                    out.writeUTF(learner.encoderConfig().toJson());
+                    out.writeInt(learner.config().queueSize());
+                    out.writeUTF(learner.config().method().name());
+                })
+                .section("progress", out -> {
+                    out.writeLong(learner.step());
+                    out.writeLong(learner.skippedSteps());
+                    out.writeDouble(learner.guard().scale());
+                })
+                .section("query", out -> writeArray(out, learner.queryParams()))
+                .section("optimizer", out -> writeArray(out, learner.updaterState()));
+        for (Part p : learner.objective().parts()) p.save(state);
+        return state.toBytes();
     }
 
-    /** Restores a state saved by {@link #save} into a learner built with the same configuration. */
-    public static void restore(MocoLearner learner, byte[] state) {
+    /** Restores a state saved by {@link #save} (or an earlier format) into a learner built with the same configuration. */
+    public static void restore(Learner learner, byte[] state) {
+        if (!StateCodec.encoded(state)) {
+            restoreLegacy(learner, state);
+            return;
+        }
+        StateCodec.Reader r = new StateCodec.Reader(state, KIND, FORMAT);
+        r.read("configuration", in -> checkConfiguration(learner, in.readUTF(), in.readInt(), in.readUTF()));
+        r.read("query", in -> assign(learner.queryParams(), StateCodec.readFloats(in), "query encoder"));
+        r.read("optimizer", in -> assign(learner.updaterState(), StateCodec.readFloats(in), "optimizer state"));
+        for (Part p : learner.objective().parts()) p.restore(r);
+        r.read("progress", in -> learner.restoreCounters(in.readLong(), in.readLong(), in.readDouble()));
+    }
+
+    /**
+     * CLS1 to CLS5, the layouts from before {@link StateCodec}: the magic, encoder JSON, queue size, the method (CLS5;
+     * CLS4 in some builds), step, skipped steps, guard scale (CLS2 on), then the query encoder, a key-encoder slot,
+     * the optimizer state, a K×p queue slot (each row's sample id and enqueue step from CLS3 on), and from CLS4 a
+     * predictor flag with the predictor and its optimizer state. Every method wrote the key and queue slots: SimCLR
+     * and SimSiam their starting weights and BYOL, SimCLR and SimSiam an empty queue, read past here.
+     */
+    private static void restoreLegacy(Learner learner, byte[] state) {
+        Objective objective = learner.objective();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            int magic = in.readInt();
-            if (magic != MAGIC && magic != MAGIC_V4 && magic != MAGIC_V3 && magic != MAGIC_V2 && magic != MAGIC_V1) {
-                throw new IllegalStateException("not a contrastream learner state");
-            }
-            EncoderConfig saved = EncoderConfig.fromJson(in.readUTF());
-            if (!saved.equals(learner.encoderConfig())) {
-                throw new IllegalStateException("learner state was written for encoder " + saved
-                        + " but the job is configured with " + learner.encoderConfig());
-            }
+            int version = in.readInt() - CLS0;
+            if (version < 1 || version > 5) throw new IllegalStateException("not a contrastream learner state");
+            String encoder = in.readUTF();
             int queueSize = in.readInt();
-            if (queueSize != learner.config().queueSize()) {
-                throw new IllegalStateException("learner state has queue size " + queueSize
-                        + " but the job is configured with " + learner.config().queueSize());
+            String method = version == 5 ? in.readUTF() : null;
+            if (version == 4) {
+                // CLS4 was written without the method (bc638c1) and with it after the queue size (8d4cada to 6ec9e96).
+                // A method name is 4 to 7 bytes after its 2-byte length; read as the layout without it, those bytes
+                // would be the top of a step of at least 2⁵⁰, so a name there is the tag. Otherwise nothing is consumed.
+                in.mark(16);
+                int length = in.readUnsignedShort();
+                String name = length >= 4 && length <= 7 ? new String(in.readNBytes(length), StandardCharsets.US_ASCII) : "";
+                if (Arrays.stream(LearnerConfig.Method.values()).anyMatch(m -> m.name().equals(name))) method = name;
+                else in.reset();
             }
-            String method = magic == MAGIC ? in.readUTF() : magic == MAGIC_V4 ? methodTagIfAny(in) : null;
-            if (method != null) {
-                if (!method.equals(learner.config().method().name())) {
-                    throw new IllegalStateException("learner state was written by method " + method
-                            + " but the job is configured with " + learner.config().method());
-                }
-            }   // older states do not say: the predictor check below is all that can be told
+            checkConfiguration(learner, encoder, queueSize, method);   // without the method, the predictor flag tells
             long step = in.readLong();
             long skipped = in.readLong();
-            double gradientScale = magic != MAGIC_V1 ? in.readDouble() : 0;   // 0: the guard re-learns its scale
-            assign(learner.queryParams(), readFloats(in), "query encoder");
-            assign(learner.keyParams(), readFloats(in), "key encoder");
-            float[] updater = readFloats(in);
-            if (learner.updaterState() != null) assign(learner.updaterState(), updater, "optimizer state");
+            double gradientScale = version >= 2 ? in.readDouble() : 0;   // 0: the guard re-learns its scale
+            assign(learner.queryParams(), StateCodec.readFloats(in), "query encoder");
+            float[] key = StateCodec.readFloats(in);
+            if (objective.keyParams() != null) assign(objective.keyParams(), key, "key encoder");
+            assign(learner.updaterState(), StateCodec.readFloats(in), "optimizer state");
             int head = in.readInt();
             int size = in.readInt();
-            float[] keys = readFloats(in);
-            NegativeQueue q = learner.queue();
-            long[] ids = new long[q.capacity()];     // older states: ids unknown (never masked)
-            long[] steps = new long[q.capacity()];
-            if (magic == MAGIC || magic == MAGIC_V4 || magic == MAGIC_V3) {
-                for (int i = 0; i < ids.length; i++) ids[i] = in.readLong();
-                for (int i = 0; i < steps.length; i++) steps[i] = in.readLong();
+            float[] keys = StateCodec.readFloats(in);
+            long[] ids = new long[queueSize];      // before CLS3: ids unknown (never masked)
+            long[] steps = new long[queueSize];
+            if (version >= 3) {
+                for (int i = 0; i < queueSize; i++) ids[i] = in.readLong();
+                for (int i = 0; i < queueSize; i++) steps[i] = in.readLong();
             } else {
-                java.util.Arrays.fill(steps, step);  // enqueue steps unknown: age 0, so --queue-max-age keeps them
+                Arrays.fill(steps, step);           // enqueue steps unknown: age 0, so --queue-max-age keeps them
             }
-            boolean hasPredictor = (magic == MAGIC || magic == MAGIC_V4) && in.readBoolean();
-            Predictor p = learner.predictor();
+            NegativeQueue q = objective.queue();
+            if (q != null) q.restore(keys, head, size, ids, steps);
+            boolean hasPredictor = version >= 4 && in.readBoolean();
+            Predictor p = objective.predictor();
             if (hasPredictor != (p != null)) {
                 throw new IllegalStateException("learner state was written " + (hasPredictor ? "with" : "without")
-                        + " a predictor but the job's method " + learner.config().method() + (p != null ? " needs one" : " has none"));
+                        + " a predictor but the job's method " + learner.config().method()
+                        + (p != null ? " needs one" : " has none"));
             }
-            if (p != null) {
-                assign(p.params(), readFloats(in), "predictor");
-                float[] pu = readFloats(in);
-                if (p.updaterState() != null) assign(p.updaterState(), pu, "predictor optimizer state");
+            if (hasPredictor) {
+                assign(p.params(), StateCodec.readFloats(in), "predictor");
+                assign(p.updaterState(), StateCodec.readFloats(in), "predictor optimizer state");
             }
-            q.restore(Nd4j.create(keys, new long[] {q.capacity(), q.dim()}, DataType.FLOAT), head, size, ids, steps);
             learner.restoreCounters(step, skipped, gradientScale);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt learner state", e);
         }
     }
 
-    /**
-     * CLS4 was written in two layouts: without the method (bc638c1) and with it after the queue size (8d4cada to
-     * 6ec9e96). A method name is 4 to 7 bytes after its 2-byte length; read as the layout without it, those bytes would
-     * be the top of a step of at least 2⁵⁰, so a name there is the tag. Otherwise nothing is consumed.
-     */
-    private static String methodTagIfAny(DataInputStream in) throws IOException {
-        in.mark(16);
-        int length = in.readUnsignedShort();
-        if (length >= 4 && length <= 7) {
-            byte[] name = in.readNBytes(length);
-            for (LearnerConfig.Method m : LearnerConfig.Method.values()) {
-                if (m.name().equals(new String(name, java.nio.charset.StandardCharsets.US_ASCII))) return m.name();
-            }
+    /** A part of a learner that its objective keeps (key encoder, queue, predictor), saved as its own sections. */
+    interface Part {
+        void save(StateCodec.Writer state);
+
+        /** Reads back the sections {@link #save} wrote. */
+        void restore(StateCodec.Reader state);
+    }
+
+    /** Refuses a state of another encoder, queue size or method ({@code method} null: the state does not say). */
+    private static void checkConfiguration(Learner learner, String encoderJson, int queueSize, String method) {
+        EncoderConfig saved = EncoderConfig.fromJson(encoderJson);
+        if (!saved.equals(learner.encoderConfig())) {
+            throw new IllegalStateException("learner state was written for encoder " + saved
+                    + " but the job is configured with " + learner.encoderConfig());
         }
-        in.reset();
-        return null;
+        if (queueSize != learner.config().queueSize()) {
+            throw new IllegalStateException("learner state has queue size " + queueSize
+                    + " but the job is configured with " + learner.config().queueSize());
+        }
+        if (method != null && !method.equals(learner.config().method().name())) {
+            throw new IllegalStateException("learner state was written by method " + method
+                    + " but the job is configured with " + learner.config().method());
+        }
     }
 
-    private static void writeArray(DataOutputStream out, INDArray a) throws IOException {
-        float[] v = a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector();
-        out.writeInt(v.length);
-        for (float f : v) out.writeFloat(f);
+    /** An array's values, preceded by their count (none for null: a stateless optimizer). */
+    static void writeArray(DataOutputStream out, INDArray a) throws IOException {
+        float[] v = a == null || a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector();
+        StateCodec.writeFloats(out, v, v.length);
     }
 
-    private static float[] readFloats(DataInputStream in) throws IOException {
-        float[] v = new float[in.readInt()];
-        for (int i = 0; i < v.length; i++) v[i] = in.readFloat();
-        return v;
-    }
-
-    private static void assign(INDArray target, float[] values, String what) {
+    /** Sets {@code target} to the saved values; a null target (a stateless optimizer) ignores them. */
+    static void assign(INDArray target, float[] values, String what) {
+        if (target == null) return;
         if (values.length != target.length()) {
             throw new IllegalStateException("learner state has " + values.length + " values for the " + what
                     + " but the job's configuration needs " + target.length());

@@ -2,11 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.augment.Augmenter;
 import io.contrastream.model.augment.ImageAugmenter;
-import io.contrastream.model.linalg.Rows;
-import io.contrastream.model.loss.InfoNce;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Multi-crop (Caron et al. 2020, SwAV §3.2) for MoCo: besides the two global views, {@code count} small local crops of
@@ -47,35 +43,5 @@ public record MultiCrop(int count, double minArea, double maxArea) {
     void crops(Augmenter local, float[] x, SplittableRandom rng, float[] out, int row, int b) {
         int d = x.length;
         for (int c = 0; c < count; c++) System.arraycopy(local.apply(x, rng), 0, out, (c * b + row) * d, d);
-    }
-
-    /**
-     * MoCo's step (as {@link MocoObjective}: query of view 1, key of view 2, asymmetric) with the local crops' queries
-     * added: InfoNCE over all (1+L)·B queries, so the loss is the mean of the 1+L per-crop losses; one backward pass
-     * through the query encoder; only the B global keys join the queue. The step costs about (1+L)× the query
-     * encoder's forward and backward.
-     */
-    static StepStats mocoStep(MocoLearner l, float[] view1, float[] view2, float[] locals, int count, long[] ids, int b) {
-        int n = (1 + count) * b;
-        INDArray x = l.stackedInput(0, view1, b, locals, count * b);               // (1+L)B×D: global rows, then each crop's B
-        INDArray z = l.query().forward(x);                                        // (1+L)B×p: query projections
-        INDArray k = l.key().infer(l.input(1, view2, b));                         // B×p: keys, no gradient
-        Rows.normalize(k);                                                        // B×p: unit keys
-        INDArray[] copies = new INDArray[1 + count];
-        java.util.Arrays.fill(copies, k);
-        INDArray positive = Nd4j.concat(0, copies);                               // (1+L)B×p: each crop's sample's key
-        long[] rowIds = ids == null ? null : tile(ids, b, 1 + count);             // (1+L)B: same-id masking per crop
-        InfoNce.Result r = l.infoNce(z, positive, l.exclusions(rowIds, n, null));  // (1+L)B × (1+K) logits
-        if (!Double.isFinite(r.loss())) return l.skip(b, r);                      // keep the last good weights
-        if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);                 // a spike: keep the last good weights
-        l.momentumUpdate();                                                       // θ_k ← m·θ_k + (1−m)·θ_q
-        l.queue().enqueue(k, ids, l.step());                                      // K×p: only global keys are queued
-        return l.advance(b, r);
-    }
-
-    private static long[] tile(long[] ids, int b, int times) {
-        long[] out = new long[b * times];
-        for (int t = 0; t < times; t++) System.arraycopy(ids, 0, out, t * b, b);
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.contrastream.model.train;
 
+import io.contrastream.model.state.StateCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * placeholder keys. Each row also remembers the sample id it came from and the step that enqueued it, for
  * {@link QueueHygiene} and the queue's age distribution.
  */
-public final class NegativeQueue {
+public final class NegativeQueue implements LearnerState.Part {
 
     private final INDArray keys;   // K×d
     private final long[] ids;      // K: sample-id fingerprint of each row (0 = unknown)
@@ -96,20 +97,35 @@ public final class NegativeQueue {
     /** Fraction of the capacity that is filled. */
     public double fill() { return size / (double) capacity(); }
 
-    INDArray storage() { return keys; }
+    /** Its rows as the "queue" section of a saved learner state: head, fill, the K×d keys, each row's id and step. */
+    @Override
+    public void save(StateCodec.Writer state) {
+        state.section("queue", out -> {
+            out.writeInt(head);
+            out.writeInt(size);
+            LearnerState.writeArray(out, keys);
+            for (long id : ids) out.writeLong(id);
+            for (long s : steps) out.writeLong(s);
+        });
+    }
 
-    int head() { return head; }
+    @Override
+    public void restore(StateCodec.Reader state) {
+        state.read("queue", in -> {
+            int savedHead = in.readInt();
+            int savedSize = in.readInt();
+            float[] savedKeys = StateCodec.readFloats(in);
+            long[] rowIds = new long[capacity()];
+            long[] rowSteps = new long[capacity()];
+            for (int i = 0; i < rowIds.length; i++) rowIds[i] = in.readLong();
+            for (int i = 0; i < rowSteps.length; i++) rowSteps[i] = in.readLong();
+            restore(savedKeys, savedHead, savedSize, rowIds, rowSteps);
+        });
+    }
 
-    long[] ids() { return ids; }
-
-    long[] steps() { return steps; }
-
-    void restore(INDArray storage, int head, int size, long[] rowIds, long[] rowSteps) {
-        if (storage.size(0) != keys.size(0) || storage.size(1) != keys.size(1)) {
-            throw new IllegalArgumentException("queue shape mismatch: checkpoint has " + storage.size(0) + "×"
-                    + storage.size(1) + ", configured " + keys.size(0) + "×" + keys.size(1));
-        }
-        keys.assign(storage);
+    /** Sets the queue to saved rows: K×d keys, row-major, and each row's id and enqueue step. */
+    void restore(float[] savedKeys, int head, int size, long[] rowIds, long[] rowSteps) {
+        LearnerState.assign(keys, savedKeys, "queue");
         System.arraycopy(rowIds, 0, ids, 0, ids.length);
         System.arraycopy(rowSteps, 0, steps, 0, steps.length);
         this.head = head;

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  */
 public final class OnlineTrainer {
 
-    private final MocoLearner learner;
+    private final Learner learner;
     private final double ratio;
     private final ReplayBuffer replay;
     private final Augmenter augmenter;
@@ -25,7 +25,7 @@ public final class OnlineTrainer {
     private MultiCrop multiCrop;      // null: two global views only
     private Augmenter localAugmenter;
 
-    public OnlineTrainer(MocoLearner learner, double ratio, ReplayBuffer replay, Augmenter augmenter, long seed) {
+    public OnlineTrainer(Learner learner, double ratio, ReplayBuffer replay, Augmenter augmenter, long seed) {
         if (!(ratio >= 0)) throw new IllegalArgumentException("replay ratio must be >= 0, got " + ratio);
         this.learner = learner;
         this.ratio = ratio;
@@ -138,7 +138,7 @@ public final class OnlineTrainer {
 
     private int crops() { return multiCrop == null ? 0 : multiCrop.count(); }
 
-    public MocoLearner learner() { return learner; }
+    public Learner learner() { return learner; }
 
     public ReplayBuffer replay() { return replay; }
 }

@@ -2,6 +2,7 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.DenseEncoder;
 import io.contrastream.model.encoder.EncoderConfig;
+import io.contrastream.model.state.StateCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,7 @@ import org.nd4j.linalg.learning.GradientUpdater;
  * on the online projections of a 2B-row pair batch, trained with its own optimizer state; its asymmetry against the stop-gradient target is what keeps these negative-free
  * methods from collapsing.
  */
-final class Predictor {
+final class Predictor implements LearnerState.Part {
 
     private final DenseEncoder net;
     private final INDArray updaterState;
@@ -23,8 +24,7 @@ final class Predictor {
         net.normalizeHidden(0, 2);   // BN in the hidden layers, each view's rows apart, as both papers' predictors
         // The predictor learns at 10× the encoder's rate: Tian et al. (2021) found its relative learning rate decides
         // whether these methods collapse, and at 1× SimSiam fell below the collapse bound on the test stream.
-        org.nd4j.linalg.learning.config.IUpdater u = new LearnerConfig(config.queueSize(), config.temperature(), config.momentum(),
-                config.optimizer(), 10 * config.learningRate(), 0).updater();
+        org.nd4j.linalg.learning.config.IUpdater u = config.updater(10 * config.learningRate());
         long size = u.stateSize(net.params().length());
         this.updaterState = size == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, size);
         this.updater = u.instantiate(updaterState, true);
@@ -45,6 +45,23 @@ final class Predictor {
         INDArray grad = net.gradient();
         updater.applyUpdater(grad, (int) step, 0);
         net.params().subi(grad);
+    }
+
+    /** Its weights and optimizer state as the "predictor" section of a saved learner state. */
+    @Override
+    public void save(StateCodec.Writer state) {
+        state.section("predictor", out -> {
+            LearnerState.writeArray(out, net.params());
+            LearnerState.writeArray(out, updaterState);
+        });
+    }
+
+    @Override
+    public void restore(StateCodec.Reader state) {
+        state.read("predictor", in -> {
+            LearnerState.assign(net.params(), StateCodec.readFloats(in), "predictor");
+            LearnerState.assign(updaterState, StateCodec.readFloats(in), "predictor optimizer state");
+        });
     }
 
     INDArray params() { return net.params(); }

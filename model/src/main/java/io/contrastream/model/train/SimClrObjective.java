@@ -1,5 +1,6 @@
 package io.contrastream.model.train;
 
+import io.contrastream.model.encoder.TrainableEncoder;
 import io.contrastream.model.loss.InfoNce;
 import io.contrastream.model.loss.NtXent;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,13 +11,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class SimClrObjective implements Objective {
 
+    private final LearnerConfig config;
+    private final TrainableEncoder query;
+
+    SimClrObjective(LearnerConfig config, TrainableEncoder query) {
+        this.config = config;
+        this.query = query;
+    }
+
     @Override
-    public StepStats step(MocoLearner l, float[] view1, float[] view2, long[] ids, int b) {
-        INDArray z = l.query().forward(l.pairInput(0, view1, view2, b));          // 2B×p: view 1 rows, then view 2
-        long[] masked = l.config().hygiene().maskSameId() ? ids : null;
-        InfoNce.Result r = NtXent.compute(z, l.config().temperature(), masked);   // 2B anchors, ≤ 2B − 2 negatives each
-        if (!Double.isFinite(r.loss())) return l.skip(b, r);
-        if (!l.backpropAndUpdate(r.gradZ())) return l.skip(b, r);
-        return l.advance(b, r);
+    public InfoNce.Result loss(Batch x, long step) {
+        INDArray z = query.forward(x.pair());                                     // 2B×p: view 1 rows, then view 2
+        long[] masked = config.hygiene().maskSameId() ? x.ids() : null;
+        return NtXent.compute(z, config.temperature(), masked);                   // 2B anchors, ≤ 2B − 2 negatives each
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.contrastream.model.train.LearnerConfig;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import java.util.SplittableRandom;
@@ -36,7 +36,7 @@ class CnnEncoderTest {
     }
 
     private static void trainsAndEmbeds(EncoderConfig cnn, LearnerConfig config) {
-        MocoLearner learner = new MocoLearner(cnn, config);
+        Learner learner = new Learner(cnn, config);
         for (int s = 0; s < 3; s++) {
             StepStats stats = learner.step(images(s, 4), images(s + 100, 4), 4);
             assertTrue(Double.isFinite(stats.loss()));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class CompatibilityTest {
 
-    static final EncoderConfig MLP = MocoLearnerTest.MLP;
+    static final EncoderConfig MLP = LearnerTest.MLP;
 
     /** L_c(e) recomputed from scratch in double precision, for finite differences. */
     static double loss(double[][] e, double[][] a) {
@@ -35,13 +35,13 @@ class CompatibilityTest {
     @Test
     void gradientMatchesFiniteDifferencesOfTheLoss() {
         int n = 6;
-        float[] x = MocoLearnerTest.batch(7, n, 16);
+        float[] x = LearnerTest.batch(7, n, 16);
         TrainableEncoder anchorNet = TrainableEncoder.create(MLP);
         Compatibility c = new Compatibility(2.0);
         c.anchor(MLP, anchorNet.params().toFloatVector(), 1);
         INDArray xs = Nd4j.create(x, new long[] {n, 16}, 'c');
         float[][] aRows = new FrozenEncoder(MLP, anchorNet.params().toFloatVector()).embed(x, n);
-        INDArray e = Nd4j.create(MocoLearnerTest.batch(8, n, MLP.embeddingDim()), new long[] {n, MLP.embeddingDim()}, 'c').castTo(DataType.FLOAT);
+        INDArray e = Nd4j.create(LearnerTest.batch(8, n, MLP.embeddingDim()), new long[] {n, MLP.embeddingDim()}, 'c').castTo(DataType.FLOAT);
         float[] g = c.gradient(xs, e).dup('c').data().asFloat();
         double[][] ed = new double[n][MLP.embeddingDim()];
         double[][] ad = new double[n][MLP.embeddingDim()];
@@ -69,15 +69,15 @@ class CompatibilityTest {
         // Same seeds, same data: one learner with the term anchored on the starting weights, one without. After
         // training, the one with the term must be the more compatible, as an index sees it: a probe's new embedding,
         // searched among the anchor's embeddings of all probes, finds its own by a wider margin over the runner-up.
-        float[] probe = MocoLearnerTest.batch(99, 64, 16);
+        float[] probe = LearnerTest.batch(99, 64, 16);
         double[] margin = new double[2];
         for (int variant = 0; variant < 2; variant++) {
-            MocoLearner learner = new MocoLearner(MLP, MocoLearnerTest.CONFIG);
+            Learner learner = new Learner(MLP, LearnerTest.CONFIG);
             float[] start = learner.snapshot(1).weights();
             Compatibility c = new Compatibility(variant == 0 ? 0 : 20.0);
             c.anchor(MLP, start, 1);
             learner.compatibility(c);
-            for (int s = 0; s < 60; s++) learner.step(MocoLearnerTest.batch(100 + s, 32, 16), MocoLearnerTest.batch(200 + s, 32, 16), 32);
+            for (int s = 0; s < 60; s++) learner.step(LearnerTest.batch(100 + s, 32, 16), LearnerTest.batch(200 + s, 32, 16), 32);
             float[][] before = new FrozenEncoder(MLP, start).embed(probe, 64);
             float[][] after = new FrozenEncoder(MLP, learner.snapshot(2).weights()).embed(probe, 64);
             for (int i = 0; i < 64; i++) {

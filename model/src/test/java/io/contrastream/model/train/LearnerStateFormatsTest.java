@@ -1,6 +1,8 @@
 package io.contrastream.model.train;
 
-import static io.contrastream.model.train.MocoLearnerTest.batch;
+import static io.contrastream.model.train.LearnerTest.batch;
+import static io.contrastream.model.train.LearnerTest.flat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,24 +13,34 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** States written by earlier versions (CLS2, CLS3, CLS4) restore into the learners that could have written them. */
+/**
+ * States of the layouts before the CLS5 fixtures' (CLS2, CLS3, CLS4, rewritten from them) restore into the learners
+ * that could have written them; a state of another configuration, or a damaged one, is refused with a clear message.
+ */
 class LearnerStateFormatsTest {
 
-    private static final EncoderConfig MLP = MocoLearnerTest.MLP;
+    private static final EncoderConfig MLP = LearnerStateFixturesTest.MLP;
 
-    private static LearnerConfig config(LearnerConfig.Method method, QueueHygiene hygiene) {
-        return new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, hygiene, LearnerConfig.Debiasing.NONE, method);
+    private static Learner learner(LearnerConfig.Method method) {
+        return new Learner(MLP, LearnerStateFixturesTest.config(method));
     }
 
-    private static MocoLearner trained(LearnerConfig config, int steps) {
-        MocoLearner learner = new MocoLearner(MLP, config);
-        for (int i = 0; i < steps; i++) learner.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
+    private static byte[] cls5(LearnerConfig.Method method) {
+        return StateFixtures.read(LearnerStateFixturesTest.cls5(method) + ".bin");
+    }
+
+    private static Learner restored(LearnerConfig.Method method, byte[] state) {
+        Learner learner = learner(method);
+        LearnerState.restore(learner, state);
         return learner;
     }
 
-    /** The current state rewritten in an older layout: CLS4 lacks the method; CLS3 also the predictor flag. */
+    /** A CLS5 state rewritten in an older layout: CLS4 lacks the method; CLS3 also the predictor flag. */
     private static byte[] asVersion(byte[] current, int version) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(current));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -62,30 +74,23 @@ class LearnerStateFormatsTest {
 
     @Test
     void aCls4StateWithoutTheMethodRestores() throws IOException {
-        LearnerConfig byol = config(LearnerConfig.Method.BYOL, QueueHygiene.defaults());
-        MocoLearner original = trained(byol, 3);
-        MocoLearner restored = new MocoLearner(MLP, byol);
-        LearnerState.restore(restored, asVersion(LearnerState.save(original), 4));
-        assertEquals(3, restored.step());
-        assertTrue(restored.predictor().params().equalsWithEps(original.predictor().params(), 0), "the predictor came back");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearnerState.restore(
-                new MocoLearner(MLP, config(LearnerConfig.Method.MOCO, QueueHygiene.defaults())), asVersion(LearnerState.save(original), 4)));
+        byte[] cls4 = asVersion(cls5(LearnerConfig.Method.BYOL), 4);
+        Learner restored = restored(LearnerConfig.Method.BYOL, cls4);
+        assertEquals(5, restored.step());
+        assertArrayEquals(flat(restored(LearnerConfig.Method.BYOL, cls5(LearnerConfig.Method.BYOL)).objective().predictor().params()),
+                flat(restored.objective().predictor().params()), "the predictor came back");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> restored(LearnerConfig.Method.MOCO, cls4));
         assertTrue(e.getMessage().contains("predictor"), e.getMessage());
     }
 
     @Test
     void aCls3StateOfAMethodWithoutPredictorRestoresIntoThatMethod() throws IOException {
-        LearnerConfig simclr = config(LearnerConfig.Method.SIMCLR, QueueHygiene.defaults());
-        MocoLearner restored = new MocoLearner(MLP, simclr);
-        LearnerState.restore(restored, asVersion(LearnerState.save(trained(simclr, 3)), 3));
-        assertEquals(3, restored.step());
+        assertEquals(5, restored(LearnerConfig.Method.SIMCLR, asVersion(cls5(LearnerConfig.Method.SIMCLR), 3)).step());
     }
 
     @Test
     void aCls2StateKeepsItsQueueUnderAnAgeLimit() throws IOException {
-        LearnerConfig aged = config(LearnerConfig.Method.MOCO, new QueueHygiene(true, 1.0, 5));
-        MocoLearner restored = new MocoLearner(MLP, aged);
-        LearnerState.restore(restored, asVersion(LearnerState.save(trained(aged, 12)), 2));
+        Learner restored = restored(LearnerConfig.Method.MOCO, asVersion(cls5(LearnerConfig.Method.MOCO), 2));
         StepStats s = restored.step(batch(99, 8, 16), batch(98, 8, 16), 8);
         assertEquals(0, s.excludedNegatives(), "keys of unknown age count as enqueued at the restored step");
         assertTrue(s.loss() > 0.5, "a real loss against the restored queue, got " + s.loss());
@@ -93,14 +98,40 @@ class LearnerStateFormatsTest {
 
     @Test
     void aCls4StateWithTheMethodRestoresAndIsCheckedAgainstTheJob() {
-        LearnerConfig simsiam = config(LearnerConfig.Method.SIMSIAM, QueueHygiene.defaults());
-        byte[] state = LearnerState.save(trained(simsiam, 3));
+        byte[] state = cls5(LearnerConfig.Method.SIMSIAM);
         state[3] = 0x34;   // CLS5 → CLS4: the layout of 8d4cada..6ec9e96, which carried the method under CLS4
-        MocoLearner restored = new MocoLearner(MLP, simsiam);
-        LearnerState.restore(restored, state);
-        assertEquals(3, restored.step());
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> LearnerState.restore(new MocoLearner(MLP, config(LearnerConfig.Method.BYOL, QueueHygiene.defaults())), state));
+        assertEquals(5, restored(LearnerConfig.Method.SIMSIAM, state).step());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> restored(LearnerConfig.Method.BYOL, state));
         assertTrue(e.getMessage().contains("SIMSIAM"), e.getMessage());
+    }
+
+    @Test
+    void aStateOfAnotherMethodEncoderOrQueueSizeIsRefusedByName() {
+        byte[] byol = LearnerState.save(learner(LearnerConfig.Method.BYOL));
+        IllegalStateException method = assertThrows(IllegalStateException.class, () -> restored(LearnerConfig.Method.SIMSIAM, byol));
+        assertTrue(method.getMessage().contains("method BYOL") && method.getMessage().contains("SIMSIAM"), method.getMessage());
+        LearnerConfig smallerQueue = new LearnerConfig(16, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-2, 1e-4,
+                new QueueHygiene(true, 1.0, 2), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.BYOL);
+        IllegalStateException queue = assertThrows(IllegalStateException.class,
+                () -> LearnerState.restore(new Learner(MLP, smallerQueue), byol));
+        assertTrue(queue.getMessage().contains("queue size 24") && queue.getMessage().contains("with 16"), queue.getMessage());
+        EncoderConfig wider = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16}, new int[] {32}, 24, 16, 8, 42);
+        IllegalStateException encoder = assertThrows(IllegalStateException.class,
+                () -> LearnerState.restore(new Learner(wider, LearnerStateFixturesTest.config(LearnerConfig.Method.BYOL)), byol));
+        assertTrue(encoder.getMessage().contains("embeddingDim\":16") && encoder.getMessage().contains("embeddingDim\":24"), encoder.getMessage());
+    }
+
+    @Test
+    void aTruncatedOrGarbageStateIsRefusedClearly() {
+        byte[] state = LearnerState.save(learner(LearnerConfig.Method.MOCO));
+        for (byte[] damaged : List.of(Arrays.copyOf(state, state.length - 1), Arrays.copyOf(state, state.length / 2),
+                Arrays.copyOf(state, 10), Arrays.copyOf(cls5(LearnerConfig.Method.MOCO), 200), new byte[0])) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> restored(LearnerConfig.Method.MOCO, damaged));
+            assertEquals("corrupt learner state", e.getMessage());
+        }
+        byte[] garbage = new byte[64];
+        new java.util.Random(7).nextBytes(garbage);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> restored(LearnerConfig.Method.MOCO, garbage));
+        assertEquals("not a contrastream learner state", e.getMessage());
     }
 }

@@ -40,7 +40,7 @@ class MultiCropTest {
 
     static OnlineTrainer trainer(long seed, MultiCrop m) {
         Augmenter a = Augmenters.forShape(new int[] {1, SIDE, SIDE}, AugmentConfig.defaults());
-        OnlineTrainer t = new OnlineTrainer(new MocoLearner(CNN, MOCO), 1, new ReplayBuffer(64, D, seed), a, seed);
+        OnlineTrainer t = new OnlineTrainer(new Learner(CNN, MOCO), 1, new ReplayBuffer(64, D, seed), a, seed);
         return m == null ? t : t.multiCrop(m);
     }
 
@@ -105,11 +105,11 @@ class MultiCropTest {
     @Test
     void localCropsEqualToTheQueryViewReduceToThePlainStep() {
         // The loss is the mean over the 1+L crops and the gradient of the copies sums back: the same step exactly.
-        MocoLearner plain = new MocoLearner(CNN, MOCO);
-        MocoLearner multi = new MocoLearner(CNN, MOCO);
+        Learner plain = new Learner(CNN, MOCO);
+        Learner multi = new Learner(CNN, MOCO);
         float[] x = images(16);
         for (int s = 0; s < 3; s++) {
-            float[] v1 = MocoLearnerTest.batch(s, 16, D);
+            float[] v1 = LearnerTest.batch(s, 16, D);
             float[] locals = new float[2 * 16 * D];
             System.arraycopy(v1, 0, locals, 0, 16 * D);
             System.arraycopy(v1, 0, locals, 16 * D, 16 * D);
@@ -138,7 +138,7 @@ class MultiCropTest {
                 LearnerConfig.Debiasing.NONE, LearnerConfig.Method.SIMCLR);
         Augmenter a = images();
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new OnlineTrainer(new MocoLearner(CNN, simclr), 0, new ReplayBuffer(1, D, 1), a, 1).multiCrop(m));
+                () -> new OnlineTrainer(new Learner(CNN, simclr), 0, new ReplayBuffer(1, D, 1), a, 1).multiCrop(m));
         assertEquals("multi-crop is built for MoCo only, not SIMCLR", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.localAugmenter(Augmenters.forShape(new int[] {16}, AugmentConfig.defaults())));
         assertThrows(IllegalArgumentException.class, () -> new MultiCrop(2, 0.6, 0.5));

@@ -27,7 +27,7 @@ class OnlineLearningTest {
     static Result run(int steps, int batch, long seed, LearnerConfig.Method method) {
         SyntheticStream stream = new SyntheticStream(DIM, CLASSES, -1, seed);
         EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {DIM}, new int[] {128}, 64, 64, 64, seed);
-        MocoLearner learner = new MocoLearner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+        Learner learner = new Learner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, method));
         Augmenter augment = Augmenters.forShape(new int[] {DIM}, AugmentConfig.defaults());
         float[] a = new float[batch * DIM];

@@ -1,7 +1,7 @@
 package io.contrastream.model.train;
 
-import static io.contrastream.model.train.MocoLearnerTest.MLP;
-import static io.contrastream.model.train.MocoLearnerTest.batch;
+import static io.contrastream.model.train.LearnerTest.MLP;
+import static io.contrastream.model.train.LearnerTest.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +21,7 @@ class QueueHygieneTest {
 
     @Test
     void aStreamThatRepeatsEverySampleNeverUsesItsOwnEarlierKeysAsNegatives() {
-        MocoLearner learner = new MocoLearner(MLP, config(QueueHygiene.defaults()));
+        Learner learner = new Learner(MLP, config(QueueHygiene.defaults()));
         // Samples s0..s7 arrive, then s8..s15, then both batches again, twice: 4 repeats of each, all in the queue (K 64).
         for (int round = 0; round < 3; round++) {
             for (int from : new int[] {0, 8}) {
@@ -34,14 +34,14 @@ class QueueHygieneTest {
 
     @Test
     void withoutMaskingTheSameStreamCountsThemAsNegatives() {
-        MocoLearner learner = new MocoLearner(MLP, config(QueueHygiene.off()));
+        Learner learner = new Learner(MLP, config(QueueHygiene.off()));
         learner.step(batch(1, 8, 16), batch(2, 8, 16), ids(0, 8), 8);
         assertEquals(0, learner.step(batch(3, 8, 16), batch(4, 8, 16), ids(0, 8), 8).excludedNegatives());
     }
 
     @Test
     void keysOlderThanTheAgeLimitAreDroppedAndAgesAreReported() {
-        MocoLearner learner = new MocoLearner(MLP, config(new QueueHygiene(true, 1.0, 2)));
+        Learner learner = new Learner(MLP, config(new QueueHygiene(true, 1.0, 2)));
         StepStats s = null;
         for (int i = 0; i < 5; i++) s = learner.step(batch(i, 4, 16), batch(i + 50, 4, 16), ids(4 * i, 4), 4);
         // Before step 5 (learner step counter 4) the queue holds keys of steps 0..3, ages 4, 3, 2, 1: ages 4 and 3 are
@@ -54,9 +54,9 @@ class QueueHygieneTest {
 
     @Test
     void queueIdsAndAgesSurviveACheckpoint() {
-        MocoLearner a = new MocoLearner(MLP, config(QueueHygiene.defaults()));
+        Learner a = new Learner(MLP, config(QueueHygiene.defaults()));
         for (int i = 0; i < 3; i++) a.step(batch(i, 8, 16), batch(i + 9, 8, 16), ids(8 * i, 8), 8);
-        MocoLearner b = new MocoLearner(MLP, config(QueueHygiene.defaults()));
+        Learner b = new Learner(MLP, config(QueueHygiene.defaults()));
         LearnerState.restore(b, LearnerState.save(a));
         for (int j = 0; j < 24; j++) {
             assertEquals(a.queue().id(j), b.queue().id(j));

@@ -29,7 +29,7 @@ class StandardizationTest {
     }
 
     private static OnlineTrainer train(boolean standardize, int steps, int batch, SyntheticStream stream, EncoderConfig encoder) {
-        MocoLearner learner = new MocoLearner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+        Learner learner = new Learner(encoder, new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.MOCO));
         var augmenter = Augmenters.forShape(new int[] {DIM}, AugmentConfig.defaults());
         OnlineTrainer t = new OnlineTrainer(learner, 0, new ReplayBuffer(1, DIM, 1), augmenter, 42);

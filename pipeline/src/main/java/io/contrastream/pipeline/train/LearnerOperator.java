@@ -9,7 +9,7 @@ import io.contrastream.model.serve.WarmUp;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.model.train.OnlineTrainer;
 import io.contrastream.model.train.ReplayBuffer;
 import io.contrastream.model.train.SampleIds;
@@ -97,7 +97,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private EncoderSnapshot warmStart;   // see withWarmStart
     private boolean warmWeights;
 
-    private transient MocoLearner learner;
+    private transient Learner learner;
     private transient long version;
     private transient long snapshotStep;
     private transient double lastLoss = Double.NaN;
@@ -187,7 +187,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
-        learner = new MocoLearner(encoderConfig, learnerConfig);
+        learner = new Learner(encoderConfig, learnerConfig);
         warmUp = serving.warmUp();   // a restore during the warm-up compares its losses afresh
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
@@ -282,7 +282,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         metrics.gauge(Metrics.LEARNER_STEP, () -> learner.step());
         metrics.gauge(Metrics.LEARNER_LOSS, () -> lastLoss);
         metrics.gauge(Metrics.LEARNER_ENCODER_VERSION, () -> version);
-        metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue().fill());
+        metrics.gauge(Metrics.LEARNER_QUEUE_FILL, () -> learner.queue() == null ? 0.0 : learner.queue().fill());
         metrics.gauge(Metrics.LEARNER_SKIPPED_STEPS, () -> learner.skippedSteps());
         metrics.gauge(Metrics.LEARNER_GRADIENT_NORM, () -> lastGradientNorm);
         metrics.gauge(Metrics.LEARNER_EXCLUDED_NEGATIVES, () -> lastExcluded);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.train.LearnerConfig;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.pipeline.io.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -73,7 +73,7 @@ class EvaluateCommandTest {
         Path[] test = dataset("test", 60, 2);
         EncoderConfig cnn = new EncoderConfig(EncoderConfig.Architecture.CNN, new int[] {1, 6, 6}, new int[] {4}, 8, 8, 4, 3);
         Path file = dir.resolve("snap.avro");
-        EvaluateCommand.writeFile(Snapshots.toAvro(new MocoLearner(cnn, new LearnerConfig(16, 0.2, 0.99,
+        EvaluateCommand.writeFile(Snapshots.toAvro(new Learner(cnn, new LearnerConfig(16, 0.2, 0.99,
                 LearnerConfig.Optimizer.ADAM, 1e-3, 0)).snapshot(7)), file);
 
         String[] r = run("evaluate", "--snapshot", file.toString(), "--train-images", train[0].toString(),

@@ -14,7 +14,7 @@ import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.train.LearnerConfig;
 import io.contrastream.model.train.LearnerState;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.model.train.SampleIds;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class DriftBench {
 
         EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.CNN, images.itemShape(), Encoders.defaultConvFilters(), 128, 128, 128, seed);
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.defaults());
-        MocoLearner pre = new MocoLearner(encoder, LearnerConfig.defaults());
+        Learner pre = new Learner(encoder, LearnerConfig.defaults());
         long t0 = System.nanoTime();
         for (int from = 0; from + BATCH <= PRETRAIN; from += BATCH) train(pre, images, from, java.util.stream.IntStream.range(from, from + BATCH).toArray(), augmenter, seed, false);
         System.err.printf("pre-trained on %,d images in %.0f s%n", PRETRAIN, (System.nanoTime() - t0) / 1e9);
@@ -80,7 +80,7 @@ public final class DriftBench {
         double trainMs = 0;
         for (int s = 0; s < scenarios.size(); s++) {
             Scenario sc = scenarios.get(s);
-            MocoLearner learner = new MocoLearner(encoder, LearnerConfig.defaults());
+            Learner learner = new Learner(encoder, LearnerConfig.defaults());
             LearnerState.restore(learner, pretrained);
             int[] stream = stream(sc, labels, new SplittableRandom(seed + 1000L * s));
             Run run = run(sc, stream, images, learner, augmenter, seed + s);
@@ -139,7 +139,7 @@ public final class DriftBench {
         }
     }
 
-    static Run run(Scenario sc, int[] stream, Idx.Tensor images, MocoLearner learner, Augmenter augmenter, long seed) {
+    static Run run(Scenario sc, int[] stream, Idx.Tensor images, Learner learner, Augmenter augmenter, long seed) {
         Run run = new Run();
         DriftAnalyzer analyzer = new DriftAnalyzer(RESERVOIR, PERMUTATIONS, seed);
         DriftAlarms ours = DriftAlarms.defaults(0.01, 2);
@@ -187,7 +187,7 @@ public final class DriftBench {
     }
 
     /** One learner step on the given images (as the job: each sample's views seeded by its id); returns the loss. */
-    static double train(MocoLearner learner, Idx.Tensor images, int position, int[] ids, Augmenter augmenter, long seed, boolean corrupt) {
+    static double train(Learner learner, Idx.Tensor images, int position, int[] ids, Augmenter augmenter, long seed, boolean corrupt) {
         int d = learner.encoderConfig().inputSize();
         float[] first = new float[ids.length * d];
         float[] second = new float[ids.length * d];

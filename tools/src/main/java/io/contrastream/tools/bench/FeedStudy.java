@@ -11,7 +11,7 @@ import io.contrastream.model.eval.FeedScore;
 import io.contrastream.model.serve.ServingSpace;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.LearnerConfig;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.model.train.QueueHygiene;
 import io.contrastream.model.train.SampleIds;
 import io.contrastream.model.train.Snapshot;
@@ -50,7 +50,7 @@ public final class FeedStudy {
         LearnerConfig config = new LearnerConfig(4096, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 new QueueHygiene(true, 1.0, 0), new LearnerConfig.Debiasing(0, 0), LearnerConfig.Method.MOCO);
         ServingSpace.Mechanism mechanism = ServingSpace.Mechanism.valueOf(a.get("mechanism").toUpperCase().replace('+', '_'));
-        MocoLearner learner = new MocoLearner(encoder, config);
+        Learner learner = new Learner(encoder, config);
         Compatibility compat = new Compatibility(mechanism.trains() ? Double.parseDouble(a.get("lambda")) : 0);
         learner.compatibility(compat);
         ServingSpace space = new ServingSpace(mechanism, 1024, encoder.inputSize(), "study");

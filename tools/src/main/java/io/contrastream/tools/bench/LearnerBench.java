@@ -5,7 +5,7 @@ import io.contrastream.model.encoder.Encoders;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.train.LearnerConfig;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -77,7 +77,7 @@ public final class LearnerBench {
 
     static void step(String name, int batch, int queue, double seconds, String[] modes, int rounds) {
         EncoderConfig config = encoder(name);
-        MocoLearner learner = new MocoLearner(config, new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
+        Learner learner = new Learner(config, new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0));
         int d = config.inputSize();
         SplittableRandom rng = new SplittableRandom(7);
         float[] a = new float[batch * d];
@@ -97,7 +97,7 @@ public final class LearnerBench {
         }
     }
 
-    private static void timeSteps(MocoLearner learner, String name, int batch, int queue, double seconds, float[] a,
+    private static void timeSteps(Learner learner, String name, int batch, int queue, double seconds, float[] a,
                                   float[] b, String mode) {
         for (int i = 0; i < 3; i++) learner.step(a, b, batch);   // the new threading's helper warm
         long[] cpu0 = CpuTimes.process();
@@ -126,8 +126,8 @@ public final class LearnerBench {
     static void multiCrop(String name, int batch, int queue, int locals, double seconds) {
         EncoderConfig config = encoder(name);
         LearnerConfig lc = new LearnerConfig(queue, 0.2, 0.99, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
-        MocoLearner plain = new MocoLearner(config, lc);
-        MocoLearner multi = new MocoLearner(config, lc);
+        Learner plain = new Learner(config, lc);
+        Learner multi = new Learner(config, lc);
         SplittableRandom rng = new SplittableRandom(7);
         float[] a = new float[batch * config.inputSize()];
         float[] b = new float[a.length];
@@ -161,7 +161,7 @@ public final class LearnerBench {
      */
     static void embed(String name, int batch, int threads, double seconds) throws InterruptedException {
         EncoderConfig config = encoder(name);
-        float[] weights = new MocoLearner(config, LearnerConfig.defaults()).snapshot(1).weights();
+        float[] weights = new Learner(config, LearnerConfig.defaults()).snapshot(1).weights();
         AtomicLong done = new AtomicLong();
         AtomicLong end = new AtomicLong(Long.MAX_VALUE);
         CountDownLatch warm = new CountDownLatch(threads);

@@ -9,7 +9,7 @@ import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.eval.Evaluation;
 import io.contrastream.model.train.LearnerConfig;
-import io.contrastream.model.train.MocoLearner;
+import io.contrastream.model.train.Learner;
 import io.contrastream.model.train.OnlineTrainer;
 import io.contrastream.model.train.QueueHygiene;
 import io.contrastream.model.train.ReplayBuffer;
@@ -78,7 +78,7 @@ public final class StreamStudy {
         Augmenter augmenter = Augmenters.forShape(encoder.inputShape(), AugmentConfig.builder().strength(Double.parseDouble(a.get("strength")))
                 .cropMinArea(Double.parseDouble(a.get("crop"))).flipProb(Double.parseDouble(a.get("flip")))
                 .timeCropMinFraction(Double.parseDouble(a.get("tcrop"))).timeWarpMax(Double.parseDouble(a.get("warp"))).build());
-        OnlineTrainer trainer = new OnlineTrainer(new MocoLearner(encoder, config), Double.parseDouble(a.get("replay")),
+        OnlineTrainer trainer = new OnlineTrainer(new Learner(encoder, config), Double.parseDouble(a.get("replay")),
                 new ReplayBuffer(Integer.parseInt(a.get("capacity")), encoder.inputSize(), seed), augmenter, seed);
         if (Boolean.parseBoolean(a.get("standardize"))) trainer.standardizing();
         double[] localScale = java.util.Arrays.stream(a.get("localscale").split(",")).mapToDouble(Double::parseDouble).toArray();

@@ -10,7 +10,7 @@ import io.contrastream.model.encoder.EncoderConfig;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class MocoLearnerTest {
+class LearnerTest {
 
     static final EncoderConfig MLP = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16},
             new int[] {32}, 16, 16, 8, 42);
@@ -29,12 +29,12 @@ class MocoLearnerTest {
 
     @Test
     void keyEncoderFollowsTheQueryByMomentum() {
-        MocoLearner learner = new MocoLearner(MLP, CONFIG);
-        float[] key0 = flat(learner.keyParams());
+        Learner learner = new Learner(MLP, CONFIG);
+        float[] key0 = flat(learner.objective().keyParams());
         assertArrayEquals(key0, flat(learner.queryParams()), "key starts as a copy of the query");
         learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
         float[] query1 = flat(learner.queryParams());
-        float[] key1 = flat(learner.keyParams());
+        float[] key1 = flat(learner.objective().keyParams());
         for (int i = 0; i < key1.length; i++) {
             assertEquals(0.9f * key0[i] + 0.1f * query1[i], key1[i], 1e-6f);
         }
@@ -42,7 +42,7 @@ class MocoLearnerTest {
 
     @Test
     void eachStepEnqueuesItsKeysAndCountsTheStep() {
-        MocoLearner learner = new MocoLearner(MLP, CONFIG);
+        Learner learner = new Learner(MLP, CONFIG);
         StepStats s = learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
         assertEquals(1, s.step());
         assertEquals(8, learner.queue().size());
@@ -54,30 +54,30 @@ class MocoLearnerTest {
 
     @Test
     void savedStateContinuesExactlyLikeTheUninterruptedLearner() {
-        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        Learner a = new Learner(MLP, CONFIG);
         for (int i = 0; i < 3; i++) a.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
         byte[] state = LearnerState.save(a);
-        MocoLearner b = new MocoLearner(MLP, CONFIG);
+        Learner b = new Learner(MLP, CONFIG);
         LearnerState.restore(b, state);
         a.step(batch(99, 8, 16), batch(98, 8, 16), 8);
         b.step(batch(99, 8, 16), batch(98, 8, 16), 8);
         assertEquals(a.step(), b.step());
         assertArrayEquals(a.snapshot(1).weights(), b.snapshot(1).weights());
-        assertArrayEquals(flat(a.keyParams()), flat(b.keyParams()));
+        assertArrayEquals(flat(a.objective().keyParams()), flat(b.objective().keyParams()));
     }
 
     @Test
     void stateFromAnotherEncoderIsRefusedByName() {
-        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        Learner a = new Learner(MLP, CONFIG);
         EncoderConfig wider = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16}, new int[] {32}, 24, 16, 8, 42);
-        MocoLearner b = new MocoLearner(wider, CONFIG);
+        Learner b = new Learner(wider, CONFIG);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearnerState.restore(b, LearnerState.save(a)));
         assertTrue(e.getMessage().contains("embeddingDim\":16") && e.getMessage().contains("embeddingDim\":24"), e.getMessage());
     }
 
     @Test
     void aNonFiniteBatchIsSkippedAndKeepsTheWeights() {
-        MocoLearner learner = new MocoLearner(MLP, CONFIG);
+        Learner learner = new Learner(MLP, CONFIG);
         learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
         float[] before = learner.snapshot(0).weights();
         float[] bad = batch(3, 8, 16);
@@ -91,9 +91,9 @@ class MocoLearnerTest {
 
     @Test
     void theGuardScaleTravelsWithTheSavedState() {
-        MocoLearner a = new MocoLearner(MLP, CONFIG);
+        Learner a = new Learner(MLP, CONFIG);
         for (int i = 0; i < 4; i++) a.step(batch(10 + i, 8, 16), batch(20 + i, 8, 16), 8);
-        MocoLearner b = new MocoLearner(MLP, CONFIG);
+        Learner b = new Learner(MLP, CONFIG);
         LearnerState.restore(b, LearnerState.save(a));
         assertTrue(a.guard().scale() > 0);
         assertEquals(a.guard().scale(), b.guard().scale(), 0.0);
@@ -104,8 +104,8 @@ class MocoLearnerTest {
     void weightDecayShrinksTheWeights() {
         LearnerConfig decaying = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.SGD, 0.1, 0.5);
         LearnerConfig plain = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.SGD, 0.1, 0);
-        MocoLearner a = new MocoLearner(MLP, decaying);
-        MocoLearner b = new MocoLearner(MLP, plain);
+        Learner a = new Learner(MLP, decaying);
+        Learner b = new Learner(MLP, plain);
         for (int i = 0; i < 3; i++) {
             a.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
             b.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
@@ -120,7 +120,7 @@ class MocoLearnerTest {
     void theDebiasedHardNegativeLossTrainsThroughTheSameStep() {
         LearnerConfig debiased = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, QueueHygiene.defaults(),
                 new LearnerConfig.Debiasing(0.1, 1.0));
-        MocoLearner learner = new MocoLearner(MLP, debiased);
+        Learner learner = new Learner(MLP, debiased);
         float[] before = flat(learner.queryParams());
         StepStats s = null;
         for (int i = 0; i < 4; i++) s = learner.step(batch(i, 8, 16), batch(i + 10, 8, 16), 8);
@@ -133,21 +133,21 @@ class MocoLearnerTest {
     void byolsPredictorIsPartOfTheCheckpointedState() {
         LearnerConfig byol = new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0, QueueHygiene.defaults(),
                 LearnerConfig.Debiasing.NONE, LearnerConfig.Method.BYOL);
-        MocoLearner a = new MocoLearner(MLP, byol);
+        Learner a = new Learner(MLP, byol);
         for (int i = 0; i < 3; i++) a.step(batch(30 + i, 8, 16), batch(40 + i, 8, 16), 8);
-        MocoLearner b = new MocoLearner(MLP, byol);
+        Learner b = new Learner(MLP, byol);
         LearnerState.restore(b, LearnerState.save(a));
         a.step(batch(50, 8, 16), batch(51, 8, 16), 8);
         b.step(batch(50, 8, 16), batch(51, 8, 16), 8);
         assertArrayEquals(flat(a.queryParams()), flat(b.queryParams()), "same predictor and optimizer: same next step");
-        assertArrayEquals(flat(a.predictor().params()), flat(b.predictor().params()));
-        var refused = assertThrows(IllegalStateException.class, () -> LearnerState.restore(new MocoLearner(MLP, CONFIG), LearnerState.save(a)));
+        assertArrayEquals(flat(a.objective().predictor().params()), flat(b.objective().predictor().params()));
+        var refused = assertThrows(IllegalStateException.class, () -> LearnerState.restore(new Learner(MLP, CONFIG), LearnerState.save(a)));
         assertTrue(refused.getMessage().contains("BYOL") && refused.getMessage().contains("MOCO"), refused.getMessage());
     }
 
     @Test
     void nnclrNeverCountsItsChosenNeighbourAsANegative() {
-        MocoLearner learner = new MocoLearner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+        Learner learner = new Learner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.NNCLR));
         for (int step = 0; step < 4; step++) {
             long[] ids = new long[8];
@@ -159,12 +159,30 @@ class MocoLearnerTest {
 
     @Test
     void batchNormalisedMethodsSkipABatchOfOnePair() {
-        MocoLearner learner = new MocoLearner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+        Learner learner = new Learner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
                 QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, LearnerConfig.Method.SIMSIAM));
         float[] before = learner.queryParams().toFloatVector();
         StepStats s = learner.step(batch(1, 1, 16), batch(2, 1, 16), 1);
         assertTrue(s.skipped(), "one pair cannot be batch-normalised");
         assertArrayEquals(before, learner.queryParams().toFloatVector(), "weights untouched");
         assertFalse(learner.step(batch(1, 4, 16), batch(2, 4, 16), 4).skipped());
+    }
+
+    @Test
+    void onlyTheMethodsThatUseAQueueOrAKeyEncoderKeepOne() {
+        for (LearnerConfig.Method m : LearnerConfig.Method.values()) {
+            Learner learner = new Learner(MLP, new LearnerConfig(64, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0,
+                    QueueHygiene.defaults(), LearnerConfig.Debiasing.NONE, m));
+            boolean queued = m == LearnerConfig.Method.MOCO || m == LearnerConfig.Method.NNCLR;
+            assertEquals(queued, learner.queue() != null, m + ": a queue");
+            StepStats s = learner.step(batch(1, 8, 16), batch(2, 8, 16), 8);
+            assertEquals(queued ? 8.0 / 64 : 0, s.queueFill(), 1e-12, m + ": queue fill");
+            if (queued || m == LearnerConfig.Method.BYOL) {
+                assertEquals(learner.objective().keyParams().length(), learner.keySnapshot(1).weights().length);
+            } else {
+                var e = assertThrows(IllegalStateException.class, () -> learner.keySnapshot(1));
+                assertTrue(e.getMessage().contains(m.name()), e.getMessage());
+            }
+        }
     }
 }
