@@ -39,6 +39,11 @@ public final class Param<T> implements Serializable {
         if (defaultValue != null) validate(defaultValue);
     }
 
+    /** This option's parser and validator under another name, description and default: a tool's key for the job's knob. */
+    public Param<T> as(String newName, String newDescription, T newDefault) {
+        return new Param<>(newName, newDescription, newDefault, parser, validator, secret);
+    }
+
     public String name() { return name; }
 
     public String description() { return description; }

@@ -53,6 +53,11 @@ public final class Params {
         }, v -> null, false);
     }
 
+    /** An option no other factory fits: its own parser (throwing what was expected) and validator. */
+    public static <T> Param<T> customParam(String name, String description, T def, Param.Parser<T> parser, Param.Validator<T> validator) {
+        return new Param<>(name, description, def, parser, validator, false);
+    }
+
     /** A comma-separated list of positive integers with between minLength and maxLength entries. */
     public static Param<int[]> intListParam(String name, String description, int[] def, int minLength, int maxLength) {
         return new Param<>(name, description, def, s -> {
