@@ -43,6 +43,8 @@ public final class InfoNce {
     private static final ThreadLocal<INDArray> LOGITS = new ThreadLocal<>();
     private static final ThreadLocal<INDArray> QHAT = new ThreadLocal<>();
     private static final ThreadLocal<INDArray> MIX = new ThreadLocal<>();
+    private static final ThreadLocal<INDArray> ONES = new ThreadLocal<>();
+    private static final ThreadLocal<INDArray> MEAN = new ThreadLocal<>();
 
     /**
      * @param z         B×d un-normalised query projections
@@ -199,7 +201,14 @@ public final class InfoNce {
      * mean is a reduction op: as a 1×K by K×d sgemm it took a fifth of the step's native time (JFR).
      */
     private static double meanNegativeCosine(INDArray negatives, double[] q, int b, int d) {
-        double[] mean = negatives.mean(0).toDoubleVector();                         // d: n̄
+        // n̄ by one 1×K·K×d product: ND4J's column mean over the queue cost as much as the step's main-thread gemms at
+        // batch 64 (JFR), for a health metric.
+        int k = (int) negatives.size(0);
+        INDArray ones = buffer(ONES, 1, k, negatives.dataType());
+        ones.assign(1);
+        INDArray meanRow = buffer(MEAN, 1, d, negatives.dataType());
+        Blas.gemm(ones, negatives, meanRow, 1f / k, 0f);                            // 1×d: n̄
+        double[] mean = meanRow.toDoubleVector();
         double total = 0;
         for (int i = 0; i < b; i++) for (int j = 0; j < d; j++) total += q[i * d + j] * mean[j];
         return total / b;
