@@ -10,14 +10,11 @@ import io.contrastream.model.state.StateCodec;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,16 +25,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * split by method, issue 19) and format 6 ({@code learner-<method>-v6.bin}, {@link io.contrastream.model.state.StateCodec}).
  * Each must restore and train on as it did, so old checkpoints keep restoring; a CLS5 state saved again is format 6 and
  * restores to the same learner. Write the format-6 files (never the CLS5 ones) only on purpose:
- * {@code mvn -o -pl model test -Dtest=LearnerStateFixturesTest -Dfixtures.write=true}.
+ * {@code mvn -o -pl model test -Dtest=LearnerStateFixtures -Dfixtures.write=true} ({@link LearnerStateFixtures}).
  */
 class LearnerStateFixturesTest {
 
-    private static final Path DIR = Path.of("src/test/resources/state-fixtures");
+    static final Path DIR = Path.of("src/test/resources/state-fixtures");
     static final EncoderConfig MLP = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {16},
             new int[] {32}, 16, 16, 8, 42);
     private static final int B = 8;
-    private static final int TRAIN_STEPS = 6;   // one of them skipped: 5 accepted × 8 keys wrap the queue of 24
-    private static final int NEXT_STEPS = 3;
+    static final int TRAIN_STEPS = 6;   // one of them skipped: 5 accepted × 8 keys wrap the queue of 24
+    static final int NEXT_STEPS = 3;
     private static final int SKIPPED = 2;       // the step whose batch holds a NaN
     private static final double TOLERANCE = 1e-6;   // BLAS kernels of another CPU may round differently
 
@@ -47,7 +44,7 @@ class LearnerStateFixturesTest {
     }
 
     /** Seeded step {@code s}: two views of B rows and ids that repeat every 20 samples, so queued ids get masked. */
-    private static StepStats step(Learner learner, int s) {
+    static StepStats step(Learner learner, int s) {
         float[] view1 = gaussian(1000L * s + 1);
         float[] view2 = gaussian(1000L * s + 2);
         if (s == SKIPPED) view1[5] = Float.NaN;
@@ -69,38 +66,15 @@ class LearnerStateFixturesTest {
     }
 
     /** The fixture of a method in format 6 (StateCodec). */
-    private static String v6(LearnerConfig.Method method) {
+    static String v6(LearnerConfig.Method method) {
         return cls5(method) + "-v6";
     }
 
-    private static int[] probes(int length) {
+    static int[] probes(int length) {
         return new int[] {0, length / 2, length - 1};
     }
 
-    @Test
-    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
-    void writeTheFixtures() throws IOException {
-        Files.createDirectories(DIR);
-        for (LearnerConfig.Method method : LearnerConfig.Method.values()) {
-            Learner learner = new Learner(MLP, config(method));
-            StringBuilder side = new StringBuilder("# " + v6(method) + ".bin: seeded steps 0.." + (TRAIN_STEPS - 1)
-                    + " of LearnerStateFixturesTest; stats: loss, positive and negative cosine, queue fill, gradient norm,"
-                    + " skipped, excluded negatives, queue age median and max\n");
-            for (int s = 0; s < TRAIN_STEPS; s++) side.append("train.").append(s).append('=').append(csv(step(learner, s))).append('\n');
-            byte[] state = LearnerState.save(learner);
-            side.append("step=").append(learner.step()).append('\n');
-            side.append("skippedSteps=").append(learner.skippedSteps()).append('\n');
-            float[] w = learner.snapshot(0).weights();
-            for (int i : probes(w.length)) side.append("query.").append(i).append('=').append(w[i]).append('\n');
-            for (int s = TRAIN_STEPS; s < TRAIN_STEPS + NEXT_STEPS; s++) {
-                side.append("next.").append(s).append('=').append(csv(step(learner, s))).append('\n');
-            }
-            Files.write(DIR.resolve(v6(method) + ".bin"), state);
-            Files.writeString(DIR.resolve(v6(method) + ".txt"), side.toString());
-        }
-    }
-
-    private static String csv(StepStats s) {
+    static String csv(StepStats s) {
         return s.loss() + "," + s.positiveCosine() + "," + s.negativeCosine() + "," + s.queueFill() + "," + s.gradientNorm()
                 + "," + s.skipped() + "," + s.excludedNegatives() + "," + s.queueAgeMedian() + "," + s.queueAgeMax();
     }
