@@ -95,6 +95,9 @@ class ExactlyOnceITCase {
                 .with(JobParams.EMBEDDING_DIM, 16).with(JobParams.PROJECTION_DIM, 16)
                 .with(JobParams.BATCH_SIZE, 32).with(JobParams.QUEUE_SIZE, 256).with(JobParams.SNAPSHOT_EVERY, 5)
                 .with(JobParams.DRIFT_WINDOW, 200).with(JobParams.DRIFT_ALARM_LEVEL, 0.05).with(JobParams.DRIFT_PERMUTATIONS, 20)
+                // ~100 stream steps: the default warm-up (a loss plateau over 2 × 50 steps) may take all of them, and
+                // the test needs several versions to check their numbering across the failures
+                .with(JobParams.SERVING_WARMUP_STEPS, 0).with(JobParams.SERVING_WARMUP_PLATEAU, 0.0)
                 .with(JobParams.CHECKPOINT_INTERVAL_MS, 300L)
                 .with(JobParams.CHECKPOINT_DIR, Path.of("target", "eo-checkpoints-" + System.nanoTime()).toAbsolutePath().toUri().toString());
         kafka.createTopics(Map.of("eo-samples", 2, "eo-embeddings", 2, "eo-drift", 1, "eo-dead", 1), Map.of());
