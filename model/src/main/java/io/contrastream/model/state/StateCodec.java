@@ -50,8 +50,8 @@ public final class StateCodec {
 
     /** Collects the sections of one state of the given kind and format version. */
     public static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final DataOutputStream out = new DataOutputStream(bytes);
+        private final Bytes bytes = new Bytes();
+        private final DataOutputStream out = new DataOutputStream(bytes);   // unbuffered: every byte is in bytes at once
 
         public Writer(String kind, int version) {
             try {
@@ -63,13 +63,17 @@ public final class StateCodec {
             }
         }
 
+        /**
+         * Writes the body straight after its name and a length patched in afterwards: checkpoints save the learner's
+         * megabytes every second, and a section buffer per body would copy each of them once more.
+         */
         public Writer section(String name, Body body) {
-            ByteArrayOutputStream section = new ByteArrayOutputStream();
             try {
-                body.write(new DataOutputStream(section));   // unbuffered: every byte is in section
                 out.writeUTF(name);
-                out.writeInt(section.size());
-                section.writeTo(out);
+                int at = bytes.size();
+                out.writeInt(0);
+                body.write(out);
+                bytes.putInt(at, bytes.size() - at - 4);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -83,6 +87,13 @@ public final class StateCodec {
 
         public byte[] toBytes() {
             return bytes.toByteArray();
+        }
+    }
+
+    /** A byte array stream whose already written ints can be overwritten. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        void putInt(int at, int v) {
+            ByteBuffer.wrap(buf, at, 4).putInt(v);
         }
     }
 
