@@ -197,12 +197,12 @@ public final class InfoNce {
     }
 
     /**
-     * mean over i, j of q̂ᵢ·nⱼ = mean over i of q̂ᵢ·n̄: one pass over the queue instead of the B×K block. The column
-     * mean is a reduction op: as a 1×K by K×d sgemm it took a fifth of the step's native time (JFR).
+     * mean over i, j of q̂ᵢ·nⱼ = mean over i of q̂ᵢ·n̄: one pass over the queue instead of the B×K block. n̄ is one
+     * 1×K by K×d sgemm: under OpenBLAS's own threads that product took a fifth of the step's native time, so it was
+     * ND4J's column-mean reduction for a while; with the split threading it stays on the caller and took 43 native
+     * samples where the reduction took 78, of ~735 in a batch-64 step (JFR).
      */
     private static double meanNegativeCosine(INDArray negatives, double[] q, int b, int d) {
-        // n̄ by one 1×K·K×d product: ND4J's column mean over the queue cost as much as the step's main-thread gemms at
-        // batch 64 (JFR), for a health metric.
         int k = (int) negatives.size(0);
         INDArray ones = buffer(ONES, 1, k, negatives.dataType());
         ones.assign(1);
