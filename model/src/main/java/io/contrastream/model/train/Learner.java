@@ -7,8 +7,6 @@ import io.contrastream.model.loss.InfoNce;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * The online learner of every method: the query (online) encoder, its optimizer, the divergence guard and the step
@@ -16,16 +14,15 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * default), which owns whatever else the method keeps (a key encoder, a queue of past keys, a predictor). All of it is
  * checkpointed by {@link LearnerState}.
  *
- * <p>Losses are computed outside the network and back-propagated as an external error; the optimizer (ND4J's Adam or
- * Nesterov updater) runs on the flat gradient. Not thread-safe: one learner per thread.
+ * <p>Losses are computed outside the network and back-propagated as an external error; the optimizer
+ * ({@link OptimizerStep}: Adam or Nesterov) runs on the flat gradient. Not thread-safe: one learner per thread.
  */
 public final class Learner {
 
     private final EncoderConfig encoder;
     private final LearnerConfig config;
     private final TrainableEncoder query;
-    private final INDArray updaterState;
-    private final GradientUpdater<?> updater;
+    private final OptimizerStep optimizer;
     private final Objective objective;
     private final Batch batch;
     private double lastNorm;                // gradient norm of the last backpropAndUpdate
@@ -38,10 +35,7 @@ public final class Learner {
         this.encoder = encoder;
         this.config = config;
         this.query = TrainableEncoder.create(encoder);
-        IUpdater u = config.updater();
-        long stateSize = u.stateSize(query.params().length());
-        this.updaterState = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
-        this.updater = u.instantiate(updaterState, true);
+        this.optimizer = OptimizerStep.of(config.updater(), query.params().length());
         this.objective = Objective.of(encoder, config, query);
         this.batch = new Batch(encoder.inputSize());
     }
@@ -99,7 +93,7 @@ public final class Learner {
         if (!guard.accept(lastNorm)) return false;
         if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);   // P: g + λθ (L2)
         query.clearStatisticsGradient();                                          // running statistics are not trained
-        updater.applyUpdater(grad, (int) step, 0);                                // P: Adam/Nesterov step, in place
+        optimizer.apply(grad, step);                                              // P: Adam/Nesterov step, in place
         query.params().subi(grad);                                                // θ_q ← θ_q − update
         return true;
     }
@@ -159,8 +153,8 @@ public final class Learner {
     /** The method's objective, with what it keeps besides the query encoder. */
     Objective objective() { return objective; }
 
-    /** The optimizer's state (e.g. Adam's moments), or null for a stateless optimizer. */
-    INDArray updaterState() { return updaterState; }
+    /** The optimizer with its state (e.g. Adam's moments). */
+    OptimizerStep optimizer() { return optimizer; }
 
     public DivergenceGuard guard() { return guard; }
 

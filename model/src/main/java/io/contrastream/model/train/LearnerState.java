@@ -44,7 +44,7 @@ public final class LearnerState {
                     out.writeDouble(learner.guard().scale());
                 })
                 .section("query", out -> writeArray(out, learner.queryParams()))
-                .section("optimizer", out -> writeArray(out, learner.updaterState()));
+                .section("optimizer", out -> writeFloats(out, learner.optimizer().state()));
         for (Part p : learner.objective().parts()) p.save(state);
         return state.toBytes();
     }
@@ -58,7 +58,7 @@ public final class LearnerState {
         StateCodec.Reader r = new StateCodec.Reader(state, KIND, FORMAT);
         r.read("configuration", in -> checkConfiguration(learner, in.readUTF(), in.readInt(), in.readUTF()));
         r.read("query", in -> assign(learner.queryParams(), StateCodec.readFloats(in), "query encoder"));
-        r.read("optimizer", in -> assign(learner.updaterState(), StateCodec.readFloats(in), "optimizer state"));
+        r.read("optimizer", in -> learner.optimizer().restore(StateCodec.readFloats(in), "optimizer state"));
         for (Part p : learner.objective().parts()) p.restore(r);
         r.read("progress", in -> learner.restoreCounters(in.readLong(), in.readLong(), in.readDouble()));
     }
@@ -95,7 +95,7 @@ public final class LearnerState {
             assign(learner.queryParams(), StateCodec.readFloats(in), "query encoder");
             float[] key = StateCodec.readFloats(in);
             if (objective.keyParams() != null) assign(objective.keyParams(), key, "key encoder");
-            assign(learner.updaterState(), StateCodec.readFloats(in), "optimizer state");
+            learner.optimizer().restore(StateCodec.readFloats(in), "optimizer state");
             int head = in.readInt();
             int size = in.readInt();
             float[] keys = StateCodec.readFloats(in);
@@ -118,7 +118,7 @@ public final class LearnerState {
             }
             if (hasPredictor) {
                 assign(p.params(), StateCodec.readFloats(in), "predictor");
-                assign(p.updaterState(), StateCodec.readFloats(in), "predictor optimizer state");
+                p.optimizer().restore(StateCodec.readFloats(in), "predictor optimizer state");
             }
             learner.restoreCounters(step, skipped, gradientScale);
         } catch (IOException e) {
@@ -153,17 +153,25 @@ public final class LearnerState {
 
     /** An array's values, preceded by their count (none for null: a stateless optimizer). */
     static void writeArray(DataOutputStream out, INDArray a) throws IOException {
-        float[] v = a == null || a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector();
+        writeFloats(out, a == null || a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector());
+    }
+
+    /** Refuses saved values of another length than the configuration needs, naming {@code what}. */
+    static void checkLength(float[] values, long expected, String what) {
+        if (values.length != expected) {
+            throw new IllegalStateException("learner state has " + values.length + " values for the " + what
+                    + " but the job's configuration needs " + expected);
+        }
+    }
+
+    static void writeFloats(DataOutputStream out, float[] v) throws IOException {
         StateCodec.writeFloats(out, v, v.length);
     }
 
     /** Sets {@code target} to the saved values; a null target (a stateless optimizer) ignores them. */
     static void assign(INDArray target, float[] values, String what) {
         if (target == null) return;
-        if (values.length != target.length()) {
-            throw new IllegalStateException("learner state has " + values.length + " values for the " + what
-                    + " but the job's configuration needs " + target.length());
-        }
+        checkLength(values, target.length(), what);
         target.assign(Nd4j.create(values, target.shape(), DataType.FLOAT));
     }
 }

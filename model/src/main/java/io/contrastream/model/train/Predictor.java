@@ -6,7 +6,6 @@ import io.contrastream.model.state.StateCodec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
  * The predictor of BYOL and SimSiam: an MLP p → h → h → p (batch norm and ReLU in the hidden layers, linear output)
@@ -16,18 +15,14 @@ import org.nd4j.linalg.learning.GradientUpdater;
 final class Predictor implements LearnerState.Part {
 
     private final DenseEncoder net;
-    private final INDArray updaterState;
-    private final GradientUpdater<?> updater;
+    private final OptimizerStep optimizer;
 
     Predictor(int dim, int hidden, LearnerConfig config, long seed) {
         this.net = new DenseEncoder(new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {dim}, new int[0], hidden, hidden, dim, seed ^ 0x50524544L));
         net.normalizeHidden(0, 2);   // BN in the hidden layers, each view's rows apart, as both papers' predictors
         // The predictor learns at 10× the encoder's rate: Tian et al. (2021) found its relative learning rate decides
         // whether these methods collapse, and at 1× SimSiam fell below the collapse bound on the test stream.
-        org.nd4j.linalg.learning.config.IUpdater u = config.updater(10 * config.learningRate());
-        long size = u.stateSize(net.params().length());
-        this.updaterState = size == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, size);
-        this.updater = u.instantiate(updaterState, true);
+        this.optimizer = OptimizerStep.of(config.updater(10 * config.learningRate()), net.params().length());
     }
 
     /** n×p projections in, n×p predictions out; keeps what {@link #backward} needs. */
@@ -43,7 +38,7 @@ final class Predictor implements LearnerState.Part {
     /** One optimizer step on the predictor's gradient of the last backward. */
     void update(long step) {
         INDArray grad = net.gradient();
-        updater.applyUpdater(grad, (int) step, 0);
+        optimizer.apply(grad, step);
         net.params().subi(grad);
     }
 
@@ -52,7 +47,7 @@ final class Predictor implements LearnerState.Part {
     public void save(StateCodec.Writer state) {
         state.section("predictor", out -> {
             LearnerState.writeArray(out, net.params());
-            LearnerState.writeArray(out, updaterState);
+            LearnerState.writeFloats(out, optimizer.state());
         });
     }
 
@@ -60,11 +55,11 @@ final class Predictor implements LearnerState.Part {
     public void restore(StateCodec.Reader state) {
         state.read("predictor", in -> {
             LearnerState.assign(net.params(), StateCodec.readFloats(in), "predictor");
-            LearnerState.assign(updaterState, StateCodec.readFloats(in), "predictor optimizer state");
+            optimizer.restore(StateCodec.readFloats(in), "predictor optimizer state");
         });
     }
 
     INDArray params() { return net.params(); }
 
-    INDArray updaterState() { return updaterState; }
+    OptimizerStep optimizer() { return optimizer; }
 }

@@ -158,13 +158,13 @@ class LearnerStateFixturesTest {
         assertEquals(expected.skippedSteps(), actual.skippedSteps(), what + ": skipped steps");
         assertEquals(expected.guard().scale(), actual.guard().scale(), tolerance(expected.guard().scale()), what + ": guard scale");
         assertClose(expected.queryParams(), actual.queryParams(), what + ": query encoder");
-        assertClose(expected.updaterState(), actual.updaterState(), what + ": optimizer state");
+        assertClose(expected.optimizer().state(), actual.optimizer().state(), what + ": optimizer state");
         Objective e = expected.objective();
         Objective a = actual.objective();
         assertClose(e.keyParams(), a.keyParams(), what + ": key encoder");
         if (e.predictor() != null) {
             assertClose(e.predictor().params(), a.predictor().params(), what + ": predictor");
-            assertClose(e.predictor().updaterState(), a.predictor().updaterState(), what + ": predictor optimizer state");
+            assertClose(e.predictor().optimizer().state(), a.predictor().optimizer().state(), what + ": predictor optimizer state");
         }
         NegativeQueue q = e.queue();
         if (q == null) return;
@@ -183,8 +183,10 @@ class LearnerStateFixturesTest {
             assertNull(actual, what);
             return;
         }
-        float[] e = Nd4j.toFlattened(expected).toFloatVector();
-        float[] a = Nd4j.toFlattened(actual).toFloatVector();
+        assertClose(Nd4j.toFlattened(expected).toFloatVector(), Nd4j.toFlattened(actual).toFloatVector(), what);
+    }
+
+    private static void assertClose(float[] e, float[] a, String what) {
         assertEquals(e.length, a.length, what + ": length");
         for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], tolerance(e[i]), what + "[" + i + "]");
     }
