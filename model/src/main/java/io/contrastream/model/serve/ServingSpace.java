@@ -2,6 +2,7 @@ package io.contrastream.model.serve;
 
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.linalg.Rows;
+import io.contrastream.model.state.StateCodec;
 import io.contrastream.model.train.Compatibility;
 import io.contrastream.model.train.Snapshot;
 import java.io.ByteArrayInputStream;
@@ -67,6 +68,10 @@ public final class ServingSpace {
     private boolean alignToMean;       // align onto the mean of every served version's anchor vectors (an ablation)
     private double[][] anchorSum;
     private int servedCount;
+    private byte[] saved;              // the last save(), with what it was made of
+    private int savedAnchors;
+    private Served savedServed;
+    private String savedSpace;
 
     /** {@code capacity} anchor inputs of {@code inputSize} values; {@code spaceId} names a new space. */
     public ServingSpace(Mechanism mechanism, int capacity, int inputSize, String spaceId) {
@@ -132,20 +137,29 @@ public final class ServingSpace {
 
     public int anchorCount() { return anchorCount; }
 
-    /** The anchors, the space id and the served version's alignment; the served weights are the caller's to keep. */
+    /**
+     * The anchors, the space id and the served version's alignment; the served weights are the caller's to keep. The
+     * bytes are kept until one of those changes: the anchors fill once, and a checkpoint every second re-encoded
+     * megabytes that rarely change. Callers must not modify the returned array.
+     */
     public byte[] save() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (saved != null && savedAnchors == anchorCount && savedServed == served && savedSpace.equals(spaceId)) return saved;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 4 * inputSize * anchorCount);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeUTF(spaceId);
             out.writeInt(inputSize);
             out.writeInt(anchorCount);
-            for (int i = 0; i < anchorCount; i++) for (float v : anchors[i]) out.writeFloat(v);
+            for (int i = 0; i < anchorCount; i++) StateCodec.writeValues(out, anchors[i], inputSize);
             float[] r = served == null ? null : served.rotation();
             out.writeInt(r == null ? 0 : r.length);
-            if (r != null) for (float v : r) out.writeFloat(v);
+            if (r != null) StateCodec.writeValues(out, r, r.length);
         }
-        return bytes.toByteArray();
+        saved = bytes.toByteArray();
+        savedAnchors = anchorCount;
+        savedServed = served;
+        savedSpace = spaceId;
+        return saved;
     }
 
     /**
@@ -153,6 +167,7 @@ public final class ServingSpace {
      * vectors and the compatibility anchor, so the chain continues as if never stopped.
      */
     public void restore(byte[] state, Snapshot servedSnapshot, Compatibility compatibility) throws IOException {
+        saved = null;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             if (in.readInt() != MAGIC) throw new IOException("not a serving-space state");
             spaceId = in.readUTF();
@@ -161,11 +176,11 @@ public final class ServingSpace {
             anchorCount = Math.min(in.readInt(), anchors.length);
             for (int i = 0; i < anchorCount; i++) {
                 anchors[i] = new float[d];
-                for (int j = 0; j < d; j++) anchors[i][j] = in.readFloat();
+                StateCodec.readValues(in, anchors[i]);
             }
             int rl = in.readInt();
             float[] r = rl == 0 ? null : new float[rl];
-            for (int i = 0; i < rl; i++) r[i] = in.readFloat();
+            if (r != null) StateCodec.readValues(in, r);
             if (servedSnapshot == null) return;
             continueFrom(new Served(servedSnapshot, r, spaceId), compatibility);
         }

@@ -168,10 +168,23 @@ public final class StateCodec {
 
     /** Writes the first {@code n} values, preceded by n. */
     public static void writeFloats(DataOutputStream out, float[] values, int n) throws IOException {
+        out.writeInt(n);
+        writeValues(out, values, n);
+    }
+
+    /**
+     * Writes the first {@code n} values alone, big-endian as {@link DataOutputStream#writeFloat} would, in bulk: value by
+     * value, a stream's four single-byte writes per float were most of a checkpoint's time (JFR).
+     */
+    public static void writeValues(DataOutputStream out, float[] values, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(4, n));
         b.asFloatBuffer().put(values, 0, n);
-        out.writeInt(n);
         out.write(b.array());
+    }
+
+    /** Reads {@code into.length} values written by {@link #writeValues}. */
+    public static void readValues(DataInputStream in, float[] into) throws IOException {
+        ByteBuffer.wrap(in.readNBytes(4 * into.length)).asFloatBuffer().get(into);
     }
 
     public static float[] readFloats(DataInputStream in) throws IOException {
