@@ -42,16 +42,12 @@ public final class ServingSpace {
     public record Served(Snapshot snapshot, float[] rotation, String spaceId) {
         /** The served vectors of n input rows (row-major): the encoder's embeddings times the alignment. */
         public float[][] embed(FrozenEncoder encoder, float[] rows, int n) {
-            float[][] v = encoder.embed(rows, n);
-            if (rotation != null) Procrustes.applyInPlace(v, rotation);
-            return v;
+            return encoder.embed(rows, n, rotation);
         }
 
         /** As {@link #embed(FrozenEncoder, float[], int)}, for rows given one array each. */
         public float[][] embed(FrozenEncoder encoder, float[][] rows) {
-            float[][] v = encoder.embed(rows);
-            if (rotation != null) Procrustes.applyInPlace(v, rotation);
-            return v;
+            return encoder.embed(rows, rotation, done -> {});
         }
     }
 

@@ -59,7 +59,7 @@ class CnnEncoderTest {
         float[][] rows = new float[300][];
         for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * 128, (i + 1) * 128);
         java.util.List<Long> done = new java.util.ArrayList<>();
-        float[][] e = encoder.embed(rows, done::add);
+        float[][] e = encoder.embed(rows, null, done::add);
         assertEquals(java.util.List.of(256L, 300L), done, "a CNN embeds in chunks of 256");
         assertArrayEquals(encoder.embed(rows)[299], e[299], 0f);
     }

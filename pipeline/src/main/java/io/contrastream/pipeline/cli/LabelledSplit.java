@@ -59,8 +59,8 @@ public record LabelledSplit(int[] shape, float[][] rows, int[] labels) {
     /** The scores of {@code encoder}'s features of both splits, each split embedded under its own progress line. */
     private static String scores(String who, FrozenEncoder encoder, LabelledSplit train, LabelledSplit test, int classes,
                                  int probeEpochs, long seed) {
-        float[][] xtr = Progress.track(who + ": embed train", train.rows.length, progress -> encoder.embed(train.rows, progress));
-        float[][] xte = Progress.track(who + ": embed test", test.rows.length, progress -> encoder.embed(test.rows, progress));
+        float[][] xtr = Progress.track(who + ": embed train", train.rows.length, progress -> encoder.embed(train.rows, null, progress));
+        float[][] xte = Progress.track(who + ": embed test", test.rows.length, progress -> encoder.embed(test.rows, null, progress));
         return scores(who, xtr, train.labels, xte, test.labels, classes, probeEpochs, seed);
     }
 

@@ -1,7 +1,6 @@
 package io.contrastream.pipeline.common;
 
 import io.contrastream.model.encoder.FrozenEncoder;
-import io.contrastream.model.serve.Procrustes;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
@@ -33,16 +32,12 @@ public final class EncoderHolder {
 
     /** Served vectors of n input rows given row-major: n×embeddingDim, in the snapshot's space. */
     public float[][] embed(float[] rows, int n) {
-        float[][] v = encoder.embed(rows, n);
-        if (alignment != null) Procrustes.applyInPlace(v, alignment);
-        return v;
+        return encoder.embed(rows, n, alignment);
     }
 
     /** Served vectors of the given rows (one array each), in the snapshot's space. */
     public float[][] embed(float[][] rows) {
-        float[][] v = encoder.embed(rows);
-        if (alignment != null) Procrustes.applyInPlace(v, alignment);
-        return v;
+        return encoder.embed(rows, alignment, done -> {});
     }
 
     /** The held snapshot's space id, or null. */
