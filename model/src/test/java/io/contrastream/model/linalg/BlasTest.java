@@ -105,13 +105,13 @@ class BlasTest {
             INDArray b = rand(22, 128, 64, 'c');
             INDArray c = Nd4j.create(DataType.FLOAT, 256, 64);
             Blas.gemm(a, b, c, 1f, 0f);
-            assertTrue(SplitGemm.helperAlive(), "a split started the helper");
-            long deadline = System.nanoTime() + 3 * SplitGemm.IDLE_EXIT_NANOS;
-            while (SplitGemm.helperAlive() && System.nanoTime() < deadline) Thread.sleep(100);
-            assertTrue(!SplitGemm.helperAlive(), "an idle helper ends, so a finished job's class loader can go");
+            assertTrue(HelperThread.alive(), "a split started the helper");
+            long deadline = System.nanoTime() + 3 * HelperThread.IDLE_EXIT_NANOS;
+            while (HelperThread.alive() && System.nanoTime() < deadline) Thread.sleep(100);
+            assertTrue(!HelperThread.alive(), "an idle helper ends, so a finished job's class loader can go");
             Blas.gemm(a, b, c, 1f, 0f);
             assertClose(a.mmul(b), c);
-            assertTrue(SplitGemm.helperAlive(), "the next split starts a new helper");
+            assertTrue(HelperThread.alive(), "the next split starts a new helper");
         } finally {
             Blas.threading(before);
         }

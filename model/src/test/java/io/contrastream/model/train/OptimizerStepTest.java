@@ -15,7 +15,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 class OptimizerStepTest {
 
-    private static final int SIZE = 10_001;   // odd: the vectorised loop's tail runs too
+    private static final int SIZE = 100_001;   // odd: the vectorised loop's tail runs; large enough to run in two halves
 
     @Test
     void heapAdamComputesWhatNd4jsAdamComputes() {
