@@ -23,7 +23,6 @@ import java.util.SplittableRandom;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -40,7 +39,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The states of the three operators that hold an encoder snapshot, each taken with one held, as a build wrote them
  * (src/test/resources/state-fixtures/{@code <operator>-snapshot-<format>.bin}), so later builds are tested against
- * real old bytes. Format {@code avro}: the held snapshot written by Flink's Avro serializer. {@code mvn test -pl
+ * real old bytes. Format {@code avro}: the held snapshot written by Flink's Avro serializer (before
+ * {@link SnapshotState}); {@code codec}: by SnapshotState, in the hand-written codec's bytes. {@code mvn test -pl
  * pipeline -am -Dtest=SnapshotStateFixtures -Dsurefire.failIfNoSpecifiedTests=false -Dfixtures.write=true} writes
  * them in this build's format.
  */
@@ -49,7 +49,7 @@ class SnapshotStateFixtures {
     static final Path DIR = Path.of("src/test/resources/state-fixtures");
 
     /** The format of the held snapshot this build writes. */
-    static final String FORMAT = "avro";
+    static final String FORMAT = "codec";
 
     /** An operator that holds an encoder snapshot, its state of them, and its inputs in three phases. */
     enum Holder {
@@ -195,7 +195,7 @@ class SnapshotStateFixtures {
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
             OperatorStateStore store = context.getOperatorStateStore();
-            ListStateDescriptor<EncoderSnapshot> d = new ListStateDescriptor<>(name, new AvroTypeInfo<>(EncoderSnapshot.class));
+            ListStateDescriptor<EncoderSnapshot> d = SnapshotState.descriptor(name);
             ListState<EncoderSnapshot> state = union ? store.getUnionListState(d) : store.getListState(d);
             held = new ArrayList<>();
             state.get().forEach(held::add);
