@@ -2,6 +2,7 @@ package io.contrastream.pipeline.common;
 
 import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.train.Snapshot;
+import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.List;
@@ -46,6 +47,9 @@ public final class EncoderHolder {
     /** Takes the newest of the snapshots an operator saved in its state. */
     public void restore(Iterable<EncoderSnapshot> saved) {
         for (EncoderSnapshot s : saved) offer(s);
+        // Copied once into FloatLists, which the checkpoints write in bulk: a state from before SnapshotState was read
+        // by Flink's Avro serializer, into Avro's lists, which the codec writes float by float.
+        if (snapshot != null) snapshot = AvroCodec.copy(snapshot);
     }
 
     /** What an operator saves in its state: the held snapshot, if any. */

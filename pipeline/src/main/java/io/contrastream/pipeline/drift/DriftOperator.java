@@ -7,6 +7,7 @@ import io.contrastream.model.encoder.FrozenEncoder;
 import io.contrastream.model.state.StateCodec;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.SnapshotState;
 import io.contrastream.pipeline.config.JobParams.DriftReference;
 import io.contrastream.pipeline.common.EncoderHolder;
 import io.contrastream.pipeline.common.ProbeSelector;
@@ -19,7 +20,6 @@ import java.util.function.Function;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -115,8 +115,7 @@ public class DriftOperator extends AbstractStreamOperator<DriftReport>
         window = new WindowAccumulator(maxSamples, seed, 0);
         state = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>(WINDOWS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        snapshotState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("drift-encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
+        snapshotState = context.getOperatorStateStore().getListState(SnapshotState.descriptor("drift-encoder"));
         holder.restore(snapshotState.get());
         alarmState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>(ALARMS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));

@@ -4,6 +4,7 @@ import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.common.EncoderHolder;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.FloatList;
+import io.contrastream.pipeline.io.SnapshotState;
 import io.contrastream.pipeline.decode.Instance;
 import io.contrastream.schema.Embedding;
 import io.contrastream.schema.EncoderSnapshot;
@@ -14,7 +15,6 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -56,8 +56,7 @@ public class EmbedOperator extends AbstractStreamOperator<Embedding>
         pendingState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("pending-samples", TypeInformation.of(Instance.class)));
         // Union state: after a rescale every subtask gets every copy and keeps the newest.
-        snapshotState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("encoder", new AvroTypeInfo<>(EncoderSnapshot.class)));
+        snapshotState = context.getOperatorStateStore().getUnionListState(SnapshotState.descriptor("encoder"));
         holder.restore(snapshotState.get());
         for (Instance x : pendingState.get()) pending.add(x);
     }

@@ -19,7 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Flink's type for a stream of Avro records that have a hand-written codec (embeddings, encoder snapshots): records
  * cross the network in the codec's bytes and are copied between chained operators array by array. Flink's own
  * {@code AvroTypeInfo} boxed every float on each hop and each copy, and a snapshot is half a million floats or more.
- * For streams only: operator state keeps {@code AvroTypeInfo}, so checkpoints and savepoints stay compatible.
+ * Operator state of snapshots has its own serializer of the same bytes, {@link SnapshotState}.
  */
 public final class RecordTypeInfo<T extends SpecificRecord> extends TypeInformation<T> {
 

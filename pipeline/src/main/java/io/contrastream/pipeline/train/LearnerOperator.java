@@ -17,6 +17,7 @@ import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
 import io.contrastream.pipeline.io.AvroCodec;
+import io.contrastream.pipeline.io.SnapshotState;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.Iterator;
@@ -34,7 +35,6 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,8 +265,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         space = new ServingSpace(mechanism, serving.anchors(), encoderConfig.inputSize(), java.util.UUID.randomUUID().toString());
         servingState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("serving-space", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        servedState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("served-version", new AvroTypeInfo<>(EncoderSnapshot.class)));
+        servedState = context.getOperatorStateStore().getListState(SnapshotState.descriptor("served-version"));
         Iterator<byte[]> saved = servingState.get().iterator();
         Iterator<EncoderSnapshot> served = servedState.get().iterator();
         if (saved.hasNext()) {
