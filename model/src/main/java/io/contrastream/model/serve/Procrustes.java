@@ -46,11 +46,6 @@ public final class Procrustes {
         return y;
     }
 
-    /** Rows x (n×E) times R (E×E, row-major), in place. */
-    public static void applyInPlace(float[][] rows, float[] r) {
-        for (int i = 0; i < rows.length; i++) rows[i] = apply(rows[i], r);
-    }
-
     /** The identity rotation of width e. */
     public static float[] identity(int e) {
         float[] r = new float[e * e];

@@ -107,7 +107,9 @@ public final class ServingSpace {
             }
             if (served != null) {
                 rotation = Procrustes.fit(mine, servedAnchors);                                 // E×E: onto the served space
-                Procrustes.applyInPlace(mine, rotation);                                        // n×E: served vectors
+                // n×E: served vectors, through the very path a restored space recomputes them by (Served.embed), so
+                // a restored chain aligns its next version exactly as the uninterrupted one.
+                mine = encoder.embed(flat(), anchorCount, rotation);
             }
         }
         served = new Served(s, rotation, spaceId);
