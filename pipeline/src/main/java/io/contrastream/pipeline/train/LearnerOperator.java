@@ -269,7 +269,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         Iterator<byte[]> saved = servingState.get().iterator();
         Iterator<EncoderSnapshot> served = servedState.get().iterator();
         if (saved.hasNext()) {
-            space.restore(saved.next(), served.hasNext() ? Snapshots.fromAvro(served.next()) : null, compatibility);
+            // Kept as the served version, so a checkpoint taken before the next publish still holds it.
+            lastServed = served.hasNext() ? served.next() : null;
+            space.restore(saved.next(), lastServed == null ? null : Snapshots.fromAvro(lastServed), compatibility);
             LOG.info("serving space {} restored at version {} ({} anchors)", space.spaceId(), version, space.anchorCount());
         }
     }

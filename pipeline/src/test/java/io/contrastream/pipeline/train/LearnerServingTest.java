@@ -90,6 +90,36 @@ class LearnerServingTest {
     }
 
     @Test
+    void aCheckpointTakenBeforeTheFirstPublishAfterARestoreStillHoldsTheServedVersion() throws Exception {
+        OperatorSubtaskState first;
+        List<EncoderSnapshot> uninterrupted;
+        try (var h = harness(SERVING)) {
+            h.open();
+            for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
+            first = h.snapshot(1, 1);
+            for (int i = 6; i < 10; i++) h.processElement(batch(i), 0);
+            uninterrupted = h.extractOutputValues();
+        }
+        OperatorSubtaskState second;
+        try (var h = harness(SERVING)) {   // restored, then checkpointed again before it publishes anything
+            h.initializeState(first);
+            h.open();
+            second = h.snapshot(2, 2);
+        }
+        try (var h = harness(SERVING)) {
+            h.initializeState(second);
+            h.open();
+            for (int i = 6; i < 10; i++) h.processElement(batch(i), 0);
+            List<EncoderSnapshot> resumed = h.extractOutputValues();
+            assertEquals(2, resumed.size());
+            for (int j = 0; j < 2; j++) {
+                assertEquals(uninterrupted.get(3 + j).getAlignment(), resumed.get(j).getAlignment(), "still aligned onto the served version");
+                assertEquals(uninterrupted.get(3 + j).getWeights(), resumed.get(j).getWeights(), "and anchored on it");
+            }
+        }
+    }
+
+    @Test
     void aPlateauWarmUpWaitsForTheLossToLevelOffOrForItsCap() throws Exception {
         // Two 50-step windows of loss are needed to see a plateau: with a cap of 9 steps the cap decides.
         try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 9, 0.01))) {
