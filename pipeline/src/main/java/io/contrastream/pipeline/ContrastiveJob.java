@@ -104,7 +104,7 @@ public final class ContrastiveJob {
         ProbeSelector probes = new ProbeSelector(c.get(PROBE_FRACTION), c.get(SEED));
         SingleOutputStreamOperator<EncoderSnapshot> snapshots = samples
                 .filter(new TrainingSamples(probes)).name("hold-out-probes").uid("hold-out-probes").setParallelism(parallelism)
-                .map(new AugmentFunction(c.get(INPUT_SHAPE), c.get(AUGMENT_STRENGTH), c.get(SEED)))
+                .map(new AugmentFunction(c.get(INPUT_SHAPE), c.get(AUGMENT_STRENGTH), c.get(SEED), !c.standardizesInputs()))
                 .name("augment").uid("augment").setParallelism(parallelism)
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
                 .uid("batch").setParallelism(1).setMaxParallelism(1)

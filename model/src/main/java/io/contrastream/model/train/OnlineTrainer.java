@@ -73,19 +73,21 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Trains on one stream batch of n positive pairs ({@code raw}: the unaugmented samples, for the replay reservoir,
-     * may be null; {@code ids}: their {@link SampleIds}, may be null) and then on the replayed batches; each step's
+     * Trains on one stream batch of n positive pairs ({@code first}, {@code second}: null to have the views made here
+     * from {@code raw}; {@code raw}: the unaugmented samples, for the replay reservoir, may be null if the views are given; {@code ids}: their {@link SampleIds}, may be null) and then on the replayed batches; each step's
      * statistics go to {@code onStep}.
      */
     public void onBatch(float[] first, float[] second, float[] raw, long[] ids, int n, Consumer<StepStats> onStep) {
         int d = learner.encoderConfig().inputSize();
         if (multiCrop != null && raw == null) throw new IllegalArgumentException("multi-crop needs the raw samples");
         float[] locals = multiCrop == null ? null : new float[multiCrop.count() * n * d];
-        if (moments != null && raw != null) {
-            moments.update(raw, n);
+        if (raw != null && (moments != null || first == null)) {
+            // Made here: from standardised samples (an upstream augmentation could not know the features' scales), or
+            // because the caller sent only the raw samples.
+            if (moments != null) moments.update(raw, n);
             first = new float[n * d];
             second = new float[n * d];
-            views(moments.current().apply(raw, n), n, stepRng(0x57A4DL), first, second, locals);
+            views(moments == null ? raw : moments.current().apply(raw, n), n, stepRng(0x57A4DL), first, second, locals);
         } else if (multiCrop != null) {
             SplittableRandom rng = stepRng(0x10CA1L);
             for (int i = 0; i < n; i++) multiCrop.crops(localAugmenter, Arrays.copyOfRange(raw, i * d, (i + 1) * d), rng.split(), locals, i, n);

@@ -81,16 +81,21 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
 
     private void flush() {
         int n = buffer.size();
-        int d = buffer.get(0).first.length;
+        ViewPair head = buffer.get(0);
+        int d = head.first != null ? head.first.length : head.raw.length;
+        // Views travel only if every pair has them; else the learner makes them all from the raw samples.
+        boolean views = buffer.stream().allMatch(p -> p.first != null);
         String[] ids = new String[n];
-        float[] first = new float[n * d];
-        float[] second = new float[n * d];
+        float[] first = views ? new float[n * d] : null;
+        float[] second = views ? new float[n * d] : null;
         float[] raw = new float[n * d];
         for (int i = 0; i < n; i++) {
             ViewPair p = buffer.get(i);
             ids[i] = p.id;
-            System.arraycopy(p.first, 0, first, i * d, d);
-            System.arraycopy(p.second, 0, second, i * d, d);
+            if (views) {
+                System.arraycopy(p.first, 0, first, i * d, d);
+                System.arraycopy(p.second, 0, second, i * d, d);
+            }
             if (p.raw != null) System.arraycopy(p.raw, 0, raw, i * d, d);
         }
         buffer.clear();

@@ -2,6 +2,7 @@ package io.contrastream.pipeline.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.contrastream.pipeline.augment.ViewPair;
 import java.util.List;
@@ -30,6 +31,20 @@ class BatchOperatorTest {
             assertArrayEquals(new float[] {-3, -3, -4, -4, -5, -5}, out.get(1).second);
             assertArrayEquals(new String[] {"s3", "s4", "s5"}, out.get(1).ids);
             assertArrayEquals(new float[] {30, 30, 40, 40, 50, 50}, out.get(1).raw);
+        }
+    }
+
+    @Test
+    void pairsWithoutViewsBecomeABatchOfRawSamplesForTheLearnerToAugment() throws Exception {
+        try (var h = harness(3, 1000)) {
+            h.open();
+            h.processElement(new ViewPair("a", null, null, new float[] {1, 2}), 0);
+            h.processElement(pair(5), 0);   // one with views among them (a state from before): none travel
+            h.processElement(new ViewPair("b", null, null, new float[] {3, 4}), 0);
+            PairBatch b = h.extractOutputValues().get(0);
+            assertNull(b.first);
+            assertNull(b.second);
+            assertArrayEquals(new float[] {1, 2, 50, 50, 3, 4}, b.raw);
         }
     }
 
