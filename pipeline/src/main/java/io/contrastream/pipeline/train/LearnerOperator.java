@@ -16,12 +16,15 @@ import io.contrastream.model.train.SampleIds;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.model.train.StepStats;
 import io.contrastream.pipeline.Metrics;
+import io.contrastream.pipeline.common.BulkState;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.SnapshotState;
 import io.contrastream.pipeline.io.Snapshots;
 import io.contrastream.schema.EncoderSnapshot;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -189,6 +192,9 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         AvroCodec.init();   // Avro's decoding limits must be set before Flink's Avro serializer first loads them
         learner = new Learner(encoderConfig, learnerConfig);
         warmUp = serving.warmUp();   // a restore during the warm-up compares its losses afresh
+        // The learner's state and its replay reservoir are written in bulk (BulkState); the managed list states of
+        // the same names are read only when restoring a checkpoint from before that.
+        Map<String, byte[]> bulk = BulkState.read(context);
         learnerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         versionState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("encoder-version-and-step", Long.class));
@@ -196,15 +202,16 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         replayState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("replay", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         // A job restarted with replay off drops the saved reservoir (whatever its capacity) instead of refusing it.
-        if (replay.ratio() > 0) for (byte[] r : replayState.get()) replayBuffer.restore(r);
+        byte[] savedReplay = bulk.getOrDefault("replay", first(replayState));
+        if (replay.ratio() > 0 && savedReplay != null) replayBuffer.restore(savedReplay);
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.idle() ? 0 : replay.ratio(), replayBuffer, augmenter, replay.seed());
         idle = replay.idle() && replay.ratio() > 0 ? new IdleReplay(replay.ratio()) : null;
         replayAt = Long.MAX_VALUE;   // transient: set here, not by an initialiser the deployed (deserialised) copy skips
         momentsState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("input-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        Iterator<byte[]> saved = learnerState.get().iterator();
-        boolean restored = saved.hasNext();
+        byte[] saved = bulk.getOrDefault("learner", first(learnerState));
+        boolean restored = saved != null;
         Iterator<byte[]> moments = momentsState.get().iterator();
         // The restored encoder was trained behind whatever transform its state says: keep that, whatever the option.
         boolean on = restored ? moments.hasNext() : standardize;
@@ -217,7 +224,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             if (moments.hasNext()) trainer.moments().restore(moments.next());
         }
         if (restored) {
-            LearnerState.restore(learner, saved.next());   // refuses a state of another configuration, by name
+            LearnerState.restore(learner, saved);   // refuses a state of another configuration, by name
             Iterator<Long> v = versionState.get().iterator();
             version = v.hasNext() ? v.next() : 0;
             snapshotStep = v.hasNext() ? v.next() : learner.step();
@@ -401,12 +408,21 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        learnerState.update(List.of(LearnerState.save(learner)));
+        Map<String, byte[]> bulk = new LinkedHashMap<>();
+        bulk.put("learner", LearnerState.save(learner));
+        if (replay.ratio() > 0) bulk.put("replay", replayBuffer.save());
+        BulkState.write(context, bulk);
+        learnerState.clear();   // restored from, never written again
+        replayState.clear();
         versionState.update(List.of(version, snapshotStep));   // the order is the format
-        replayState.update(replay.ratio() > 0 ? List.of(replayBuffer.save()) : List.of());
         servingState.update(List.of(space.save()));
         servedState.update(lastServed == null ? List.of() : List.of(lastServed));
         momentsState.update(trainer.moments() == null ? List.of() : List.of(trainer.moments().save()));
+    }
+
+    private static byte[] first(ListState<byte[]> state) throws Exception {
+        Iterator<byte[]> it = state.get().iterator();
+        return it.hasNext() ? it.next() : null;
     }
 
     private void publish() {

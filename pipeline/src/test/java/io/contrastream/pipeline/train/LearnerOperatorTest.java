@@ -97,6 +97,20 @@ class LearnerOperatorTest {
     }
 
     @Test
+    void theLearnersStateTravelsInBulkAsRawOperatorState() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 2; i++) h.processElement(batch(i), 0);
+            OperatorSubtaskState state = h.snapshot(1, 1);
+            long raw = state.getRawOperatorState().stream().mapToLong(s -> s.getStateSize()).sum();
+            long managed = state.getManagedOperatorState().stream().mapToLong(s -> s.getStateSize()).sum();
+            long weights = 3L * 4 * h.extractOutputValues().get(0).getWeights().size();   // query encoder, Adam's m and v
+            assertTrue(raw > weights, "the learner's state is raw operator state: " + raw + " bytes");
+            assertTrue(managed < raw / 2, "the managed rest (the served version, counters) is smaller: " + managed + " bytes");
+        }
+    }
+
+    @Test
     void replayAddsSeededStepsOnPastSamplesAndItsBufferIsCheckpointed() throws Exception {
         LearnerOperator.Replay replay = new LearnerOperator.Replay(2.0, 16, 1.0, 3, false);
         OperatorSubtaskState state;
