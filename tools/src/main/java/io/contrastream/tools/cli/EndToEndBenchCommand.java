@@ -41,6 +41,10 @@ import picocli.CommandLine.Option;
         description = "End-to-end throughput, latency and memory of the job (MLP 784-512-256 -> 128, batch 256, K 4096).")
 public final class EndToEndBenchCommand implements Callable<Integer> {
 
+    @Option(names = "--warmup-samples", description = "Samples sent and embedded before the throughput phase, unmeasured: "
+            + "the JIT still compiles for minutes after the start (default: ${DEFAULT-VALUE})", defaultValue = "150000")
+    int warmupSamples;
+
     @Option(names = "--samples", description = "Samples for the throughput phase (default: ${DEFAULT-VALUE})", defaultValue = "150000")
     int samples;
 
@@ -86,6 +90,12 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
             SplittableRandom rng = new SplittableRandom(1);
             for (float[] row : pool) for (int j = 0; j < DIM; j++) row[j] = (float) rng.nextDouble();
             try (KafkaProducer<byte[], byte[]> producer = producer(config.kafkaProperties())) {
+                if (warmupSamples > 0) {
+                    send(producer, pool, -warmupSamples, warmupSamples, 0, "warm-up: send");
+                    waitFor(warmupSamples, 900, "warm-up: embedded");
+                    arrivals.clear();
+                    reports.clear();
+                }
                 // Throughput: as fast as possible; the steady state is the middle of the arrivals.
                 ThreadCpu cpu = ThreadCpu.start(local.kafka().pid(), 1000);
                 send(producer, pool, 0, samples, 0, "throughput: send");
