@@ -42,6 +42,21 @@ public final class Blas {
         return split ? Threading.SPLIT : Threading.OPENBLAS;
     }
 
+    /**
+     * Runs {@code work} with its gemms and {@link Halves} loops on this thread alone. For threads that already run in
+     * parallel with the learner, as the embed subtasks do: their splits would take the helper the learner's step
+     * counts on, and its time would be booked to the learner.
+     */
+    public static <T> T alone(java.util.function.Supplier<T> work) {
+        boolean before = HelperThread.ALONE.get();
+        HelperThread.ALONE.set(true);
+        try {
+            return work.get();
+        } finally {
+            HelperThread.ALONE.set(before);
+        }
+    }
+
     /** Whether the direct OpenBLAS path is in use. */
     public static boolean direct() {
         return CPU;

@@ -18,6 +18,9 @@ final class HelperThread {
     /** How long the helper stays parked without work before it ends; the next split starts a new one. */
     static final long IDLE_EXIT_NANOS = 5_000_000_000L;
 
+    /** Threads that never hand work to the helper (see {@link Blas#alone}). */
+    static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> false);
+
     private static final AtomicBoolean claimed = new AtomicBoolean();
     private static final Object lifecycle = new Object();
     private static volatile Runnable task;
@@ -33,7 +36,7 @@ final class HelperThread {
      * thrown here); false without running anything if the helper is already taken by another caller.
      */
     static boolean tryRun(Runnable first, Runnable second) {
-        if (!claimed.compareAndSet(false, true)) return false;
+        if (ALONE.get() || !claimed.compareAndSet(false, true)) return false;
         try {
             done = false;
             failure = null;

@@ -32,6 +32,18 @@ class HalvesTest {
     }
 
     @Test
+    void aThreadThatWorksAloneNeverHandsWorkToTheHelper() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Blas.alone(() -> {
+            Halves.run(100, 2, (from, to) -> threads.add(from + ".." + to + " " + Thread.currentThread().getName()));
+            return null;
+        });
+        assertEquals(List.of("0..100 " + Thread.currentThread().getName()), threads);
+        Halves.run(100, 2, (from, to) -> threads.add(Thread.currentThread().getName()));
+        assertEquals(3, threads.size(), "outside alone(), split again");
+    }
+
+    @Test
     void aFailureInTheHelpersHalfIsThrownHereAndTheHelperWorksOn() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Halves.run(4, 2, (from, to) -> {
             if (from > 0) throw new IllegalArgumentException("second half");

@@ -1,6 +1,7 @@
 package io.contrastream.pipeline.common;
 
 import io.contrastream.model.encoder.FrozenEncoder;
+import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.train.Snapshot;
 import io.contrastream.pipeline.io.AvroCodec;
 import io.contrastream.pipeline.io.Snapshots;
@@ -31,14 +32,17 @@ public final class EncoderHolder {
 
     public FrozenEncoder encoder() { return encoder; }
 
-    /** Served vectors of n input rows given row-major: n×embeddingDim, in the snapshot's space. */
+    /**
+     * Served vectors of n input rows given row-major: n×embeddingDim, in the snapshot's space. On this thread alone:
+     * operators embed in parallel subtasks of their own, and the helper thread is the learner's.
+     */
     public float[][] embed(float[] rows, int n) {
-        return encoder.embed(rows, n, alignment);
+        return Blas.alone(() -> encoder.embed(rows, n, alignment));
     }
 
     /** Served vectors of the given rows (one array each), in the snapshot's space. */
     public float[][] embed(float[][] rows) {
-        return encoder.embed(rows, alignment, done -> {});
+        return Blas.alone(() -> encoder.embed(rows, alignment, done -> {}));
     }
 
     /** The held snapshot's space id, or null. */
