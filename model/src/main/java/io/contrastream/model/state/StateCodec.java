@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,10 +51,20 @@ public final class StateCodec {
 
     /** Collects the sections of one state of the given kind and format version. */
     public static final class Writer {
-        private final Bytes bytes = new Bytes();
-        private final DataOutputStream out = new DataOutputStream(bytes);   // unbuffered: every byte is in bytes at once
+        private final Bytes bytes;
+        private final DataOutputStream out;
 
         public Writer(String kind, int version) {
+            this(kind, version, 256);
+        }
+
+        /**
+         * With room for {@code sizeHint} bytes from the start: a state of megabytes grown by doubling from a small
+         * array is several humongous arrays of garbage, every checkpoint.
+         */
+        public Writer(String kind, int version, int sizeHint) {
+            bytes = new Bytes(Math.max(64, sizeHint));
+            out = new DataOutputStream(bytes);   // unbuffered: every byte is in bytes at once
             try {
                 out.writeInt(MAGIC);
                 out.writeUTF(kind);
@@ -85,15 +96,24 @@ public final class StateCodec {
             return section(name, s -> s.write(nested));
         }
 
+        /** The state's bytes; the writer is done with them (an exact size hint saves their copy). */
         public byte[] toBytes() {
-            return bytes.toByteArray();
+            return bytes.done();
         }
     }
 
     /** A byte array stream whose already written ints can be overwritten. */
     private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
         void putInt(int at, int v) {
             ByteBuffer.wrap(buf, at, 4).putInt(v);
+        }
+
+        byte[] done() {
+            return count == buf.length ? buf : toByteArray();
         }
     }
 
@@ -177,10 +197,18 @@ public final class StateCodec {
      * value, a stream's four single-byte writes per float were most of a checkpoint's time (JFR).
      */
     public static void writeValues(DataOutputStream out, float[] values, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(4, n));
-        b.asFloatBuffer().put(values, 0, n);
-        out.write(b.array());
+        // In chunks through one small buffer: a buffer of all n values was megabytes of garbage per checkpoint.
+        ByteBuffer b = ByteBuffer.allocate(4 * Math.min(n, CHUNK));
+        FloatBuffer f = b.asFloatBuffer();
+        for (int from = 0; from < n; from += CHUNK) {
+            int k = Math.min(CHUNK, n - from);
+            f.clear();
+            f.put(values, from, k);
+            out.write(b.array(), 0, 4 * k);
+        }
     }
+
+    private static final int CHUNK = 16_384;
 
     /** Reads {@code into.length} values written by {@link #writeValues}. */
     public static void readValues(DataInputStream in, float[] into) throws IOException {

@@ -32,7 +32,7 @@ public final class LearnerState {
     private LearnerState() {}
 
     public static byte[] save(Learner learner) {
-        StateCodec.Writer state = new StateCodec.Writer(KIND, FORMAT)
+        StateCodec.Writer state = new StateCodec.Writer(KIND, FORMAT, sizeHint(learner))
                 .section("configuration", out -> {
                     out.writeUTF(learner.encoderConfig().toJson());
                     out.writeInt(learner.config().queueSize());
@@ -154,6 +154,14 @@ public final class LearnerState {
     /** An array's values, preceded by their count (none for null: a stateless optimizer). */
     static void writeArray(DataOutputStream out, INDArray a) throws IOException {
         writeFloats(out, a == null || a.isEmpty() ? new float[0] : Nd4j.toFlattened('c', a).toFloatVector());
+    }
+
+    /** About the bytes of a saved state: the query encoder, Adam's two moments and a key encoder, plus the queue. */
+    private static int sizeHint(Learner learner) {
+        long p = learner.queryParams().length();
+        NegativeQueue q = learner.queue();
+        long queue = q == null ? 0 : (long) q.capacity() * (4L * q.dim() + 16);
+        return (int) Math.min(Integer.MAX_VALUE - 8, 16 * p + queue + 4096);
     }
 
     /** Refuses saved values of another length than the configuration needs, naming {@code what}. */

@@ -81,7 +81,7 @@ public final class ReplayBuffer {
 
     public byte[] save() {
         int held = size();
-        return new StateCodec.Writer(KIND, FORMAT)
+        return new StateCodec.Writer(KIND, FORMAT, 256 + held * (4 * width + 8))
                 .section("shape", out -> {
                     out.writeInt(capacity);
                     out.writeInt(width);
