@@ -100,6 +100,16 @@ public final class Blas {
         openblas.cblas_saxpy((int) x.length(), alpha, pointer(x), 1, pointer(y), 1);
     }
 
+    /**
+     * ‖x‖₂ of a whole float array, accumulated in double ({@code cblas_dsdot}): ND4J's norm2 took 6 % of a batch-64
+     * step for the 453,376-value gradient.
+     */
+    public static double norm2(INDArray x) {
+        if (!CPU || !contiguous(x) || x.dataType() != DataType.FLOAT) return x.norm2Number().doubleValue();
+        FloatPointer p = pointer(x);
+        return Math.sqrt(openblas.cblas_dsdot((int) x.length(), p, 1, p, 1));
+    }
+
     /** x ← alpha·x over a whole contiguous float array. */
     public static void scal(float alpha, INDArray x) {
         if (!CPU || !contiguous(x)) {

@@ -89,12 +89,12 @@ public final class Learner {
                 : null;
         query.backward(gradZ, gradE);                                             // P: ∂L/∂θ_q
         INDArray grad = query.gradient();
-        lastNorm = grad.norm2Number().doubleValue();
+        lastNorm = Blas.norm2(grad);
         if (!guard.accept(lastNorm)) return false;
         if (config.weightDecay() > 0) Blas.axpy((float) config.weightDecay(), query.params(), grad);   // P: g + λθ (L2)
         query.clearStatisticsGradient();                                          // running statistics are not trained
         optimizer.apply(grad, step);                                              // P: Adam/Nesterov step, in place
-        query.params().subi(grad);                                                // θ_q ← θ_q − update
+        Blas.axpy(-1f, grad, query.params());                                     // θ_q ← θ_q − update
         return true;
     }
 

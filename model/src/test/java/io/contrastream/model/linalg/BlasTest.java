@@ -97,6 +97,13 @@ class BlasTest {
     }
 
     @Test
+    void norm2AgreesWithNd4jsToFloatPrecision() {
+        INDArray x = rand(31, 1, 100_003, 'c');
+        // ND4J returns a float; the double accumulation here is if anything closer to the exact norm.
+        assertEquals(x.norm2Number().doubleValue(), Blas.norm2(x), 1e-6 * x.norm2Number().doubleValue());
+    }
+
+    @Test
     void theSplitHelperEndsWhenIdleAndAnotherStartsOnDemand() throws InterruptedException {
         Blas.Threading before = Blas.threading();
         try {
