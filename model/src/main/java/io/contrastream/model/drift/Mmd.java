@@ -117,18 +117,19 @@ public final class Mmd {
     }
 
     /** Row-major (total × total) matrix of squared Euclidean distances. */
-    private static double[] squaredDistances(double[][] z, int d) {
+    static double[] squaredDistances(double[][] z, int d) {
         int total = z.length;
         double[] out = new double[total * total];
-        for (int i = 0; i < total; i++) {
-            for (int j = 0; j < i; j++) {
-                double s = 0;
-                for (int c = 0; c < d; c++) {
-                    double diff = z[i][c] - z[j][c];
-                    s += diff * diff;
+        Columns columns = new Columns(z, d);
+        double[][] block = new double[Columns.BLOCK][total];
+        for (int i0 = 0; i0 < total; i0 += Columns.BLOCK) {
+            int end = Math.min(i0 + Columns.BLOCK, total);
+            columns.squaredDistances(i0, 0, end, block);
+            for (int i = i0; i < end; i++) {
+                for (int j = 0; j < i; j++) {
+                    out[i * total + j] = block[i - i0][j];
+                    out[j * total + i] = block[i - i0][j];
                 }
-                out[i * total + j] = s;
-                out[j * total + i] = s;
             }
         }
         return out;

@@ -1,0 +1,185 @@
+package io.contrastream.model.drift;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.contrastream.model.linalg.Rows;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drift statistics' loops were reordered for speed with every result kept bit for bit: each test runs the plain
+ * loops they replaced, kept here as the reference, on seeded inputs of several shapes (odd sizes, repeated and zero
+ * rows) and compares the doubles' bits.
+ */
+class DriftExactnessTest {
+
+    /** (rows, columns) pairs: tiny, odd, wider than tall, taller than wide, and the job's reservoir. */
+    private static final int[][] SHAPES = {{2, 1}, {3, 2}, {5, 3}, {17, 7}, {33, 64}, {70, 9}, {129, 31}, {256, 256}};
+
+    @Test
+    void squaredDistancesMatchThePairByPairLoop() {
+        for (int[] s : SHAPES) {
+            double[][] z = doubles(rows(s[0], s[1], s[0] * 31L + s[1]));
+            assertArrayEquals(referenceSquaredDistances(z, s[1]), Mmd.squaredDistances(z, s[1]), shape(s));
+        }
+    }
+
+    @Test
+    void gramMatrixMatchesThePairByPairLoop() {
+        for (int[] s : SHAPES) {
+            double[][] x = doubles(rows(s[0], s[1], s[0] * 37L + s[1]));
+            double[][] expected = referenceGram(x);
+            double[][] actual = HealthMetrics.gram(x);
+            for (int i = 0; i < x.length; i++) assertArrayEquals(expected[i], actual[i], shape(s) + " row " + i);
+        }
+    }
+
+    @Test
+    void uniformityMatchesThePairByPairLoop() {
+        for (int[] s : SHAPES) {
+            float[][] z = rows(s[0], s[1], s[0] * 41L + s[1]);
+            assertBits(referenceUniformity(z), HealthMetrics.uniformity(z), shape(s));
+        }
+    }
+
+    @Test
+    void representationDriftMatchesTheSortedNeighbourLists() {
+        for (int[] s : SHAPES) {
+            if (s[0] <= 3) continue;
+            float[][] before = rows(s[0], s[1], s[0] * 43L + s[1]);
+            float[][] after = rows(s[0], s[1], s[0] * 47L + s[1]);
+            for (int i = 0; i < after.length; i += 3) after[i] = before[i].clone();   // some probes do not move
+            int k = Math.min(10, s[0] - 1);
+            RepresentationDrift.Result expected = referenceCompare(before, after, k);
+            RepresentationDrift.Result actual = RepresentationDrift.compare(before, after, k);
+            assertBits(expected.cosineMovement(), actual.cosineMovement(), shape(s));
+            assertBits(expected.knnOverlap(), actual.knnOverlap(), shape(s));
+        }
+    }
+
+    /**
+     * Seeded rows with the cases a reordering could get wrong: mixed signs (cancellation, −0.0 products), a zero row,
+     * repeated rows (zero distances, tied similarities) and an exact multiple of another row (tied cosines).
+     */
+    static float[][] rows(int n, int d, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[][] x = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) x[i][c] = (float) (Fixtures.gaussian(rng) * (1 + c % 3));
+        }
+        if (n > 2) Arrays.fill(x[n / 2], 0);
+        for (int i = 5; i < n; i += 7) x[i] = x[i - 4].clone();
+        for (int i = 6; i < n; i += 11) {
+            for (int c = 0; c < d; c++) x[i][c] = 2 * x[i - 1][c];
+        }
+        return x;
+    }
+
+    static double[][] doubles(float[][] z) {
+        double[][] x = new double[z.length][z[0].length];
+        for (int i = 0; i < z.length; i++) {
+            for (int c = 0; c < z[0].length; c++) x[i][c] = z[i][c];
+        }
+        return x;
+    }
+
+    static void assertBits(double expected, double actual, String what) {
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
+                what + ": expected " + expected + ", got " + actual);
+    }
+
+    private static String shape(int[] s) {
+        return s[0] + "x" + s[1];
+    }
+
+    private static double[] referenceSquaredDistances(double[][] z, int d) {
+        int total = z.length;
+        double[] out = new double[total * total];
+        for (int i = 0; i < total; i++) {
+            for (int j = 0; j < i; j++) {
+                double s = 0;
+                for (int c = 0; c < d; c++) {
+                    double diff = z[i][c] - z[j][c];
+                    s += diff * diff;
+                }
+                out[i * total + j] = s;
+                out[j * total + i] = s;
+            }
+        }
+        return out;
+    }
+
+    private static double[][] referenceGram(double[][] x) {
+        int n = x.length;
+        double[][] g = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int c = 0; c < x[i].length; c++) s += x[i][c] * x[j][c];
+                g[i][j] = s;
+                g[j][i] = s;
+            }
+        }
+        return g;
+    }
+
+    private static double referenceUniformity(float[][] z) {
+        double[][] u = Rows.normalize(z);
+        double max = Double.NEGATIVE_INFINITY;
+        double scaledSum = 0;
+        for (int i = 0; i < u.length; i++) {
+            for (int j = i + 1; j < u.length; j++) {
+                double s = 0;
+                for (int c = 0; c < u[i].length; c++) {
+                    double diff = u[i][c] - u[j][c];
+                    s += diff * diff;
+                }
+                double v = -2 * s;
+                if (v <= max) {
+                    scaledSum += Math.exp(v - max);
+                } else {
+                    scaledSum = scaledSum * Math.exp(max - v) + 1;
+                    max = v;
+                }
+            }
+        }
+        double pairs = (double) u.length * (u.length - 1) / 2;
+        return max + Math.log(scaledSum) - Math.log(pairs);
+    }
+
+    private static RepresentationDrift.Result referenceCompare(float[][] before, float[][] after, int k) {
+        int n = before.length;
+        double[][] a = Rows.normalize(before);
+        double[][] b = Rows.normalize(after);
+        double movement = 0;
+        for (int i = 0; i < n; i++) movement += 1 - dot(a[i], b[i]);
+        double overlap = 0;
+        for (int i = 0; i < n; i++) {
+            java.util.Set<Integer> na = referenceNeighbours(a, i, k);
+            int shared = 0;
+            for (int j : referenceNeighbours(b, i, k)) if (na.contains(j)) shared++;
+            overlap += shared / (double) k;
+        }
+        return new RepresentationDrift.Result(Math.max(0, movement / n), overlap / n);
+    }
+
+    private static java.util.Set<Integer> referenceNeighbours(double[][] x, int i, int k) {
+        Integer[] order = new Integer[x.length - 1];
+        double[] sim = new double[x.length];
+        for (int j = 0, o = 0; j < x.length; j++) {
+            if (j == i) continue;
+            sim[j] = dot(x[i], x[j]);
+            order[o++] = j;
+        }
+        Arrays.sort(order, (p, q) -> sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) : Integer.compare(p, q));
+        return new java.util.HashSet<>(Arrays.asList(order).subList(0, k));
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) s += a[j] * b[j];
+        return s;
+    }
+}
