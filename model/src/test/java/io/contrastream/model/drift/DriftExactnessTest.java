@@ -27,6 +27,24 @@ class DriftExactnessTest {
     }
 
     @Test
+    void medianHeuristicMatchesTheFullSort() {
+        for (int[] s : SHAPES) {
+            double[] sq = Mmd.squaredDistances(doubles(rows(s[0], s[1], s[0] * 53L + s[1])), s[1]);
+            assertBits(referenceMedianHeuristic(sq, s[0]), Mmd.medianHeuristic(sq, s[0]), shape(s));
+        }
+        // Heavy ties, and mostly zeros (the fallback to the mean of the positive values) at even and odd pair counts.
+        SplittableRandom rng = new SplittableRandom(59);
+        for (int total = 2; total < 60; total++) {
+            for (int levels : new int[] {1, 2, 3, 7, 1000}) {
+                double[] sq = new double[total * total];
+                for (int i = 0; i < sq.length; i++) sq[i] = rng.nextInt(levels) * (rng.nextInt(4) == 0 ? 1.5 : 0.25);
+                String what = total + " rows, " + levels + " levels";
+                assertBits(referenceMedianHeuristic(sq, total), Mmd.medianHeuristic(sq, total), what);
+            }
+        }
+    }
+
+    @Test
     void gramMatrixMatchesThePairByPairLoop() {
         for (int[] s : SHAPES) {
             double[][] x = doubles(rows(s[0], s[1], s[0] * 37L + s[1]));
@@ -109,6 +127,27 @@ class DriftExactnessTest {
             }
         }
         return out;
+    }
+
+    private static double referenceMedianHeuristic(double[] sq, int total) {
+        int pairs = total * (total - 1) / 2;
+        double[] values = new double[pairs];
+        int k = 0;
+        for (int i = 0; i < total; i++) {
+            for (int j = i + 1; j < total; j++) values[k++] = sq[i * total + j];
+        }
+        Arrays.sort(values);
+        double median = pairs % 2 == 1 ? values[pairs / 2] : (values[pairs / 2 - 1] + values[pairs / 2]) / 2;
+        if (median > 0) return median;
+        double positiveSum = 0;
+        int positive = 0;
+        for (double v : values) {
+            if (v > 0) {
+                positiveSum += v;
+                positive++;
+            }
+        }
+        return positive > 0 ? positiveSum / positive : 2;
     }
 
     private static double[][] referenceGram(double[][] x) {
