@@ -86,6 +86,32 @@ class DriftExactnessTest {
     }
 
     @Test
+    void tridiagonalisationMatchesTred2sRowByRowLoops() {
+        SplittableRandom rng = new SplittableRandom(79);
+        for (int[] s : SHAPES) {
+            double[][] gram = HealthMetrics.gram(doubles(rows(s[0], s[1], s[0] * 83L + s[1])));
+            assertSameTridiagonal(gram, "Gram " + shape(s));
+            // A general symmetric matrix, asymmetric by rounding above the diagonal (only the lower triangle counts),
+            // with a zero row and column (a skipped reflection).
+            int n = s[0];
+            double[][] a = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    a[i][j] = Fixtures.gaussian(rng);
+                    a[j][i] = a[i][j] * (1 + 1e-13);
+                }
+            }
+            if (n > 3) {
+                for (int j = 0; j < n; j++) {
+                    a[n - 2][j] = 0;
+                    a[j][n - 2] = 0;
+                }
+            }
+            assertSameTridiagonal(a, "symmetric " + n);
+        }
+    }
+
+    @Test
     void gramMatrixMatchesThePairByPairLoop() {
         for (int[] s : SHAPES) {
             double[][] x = doubles(rows(s[0], s[1], s[0] * 37L + s[1]));
@@ -116,6 +142,24 @@ class DriftExactnessTest {
             assertBits(expected.cosineMovement(), actual.cosineMovement(), shape(s));
             assertBits(expected.knnOverlap(), actual.knnOverlap(), shape(s));
         }
+    }
+
+    private static void assertSameTridiagonal(double[][] a, String what) {
+        int n = a.length;
+        double[] d = new double[n];
+        double[] e = new double[n];
+        double[] expectedD = new double[n];
+        double[] expectedE = new double[n];
+        referenceTridiagonalise(copy(a), expectedD, expectedE);
+        SymmetricEigen.tridiagonalise(copy(a), d, e);
+        assertArrayEquals(expectedD, d, what + ": diagonal");
+        assertArrayEquals(expectedE, e, what + ": sub-diagonal");
+    }
+
+    private static double[][] copy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+        return c;
     }
 
     /**
@@ -241,6 +285,60 @@ class DriftExactnessTest {
             }
         }
         return positive > 0 ? positiveSum / positive : 2;
+    }
+
+    private static void referenceTridiagonalise(double[][] z, double[] d, double[] e) {
+        int n = z.length;
+        for (int i = n - 1; i > 0; i--) {
+            int l = i - 1;
+            double[] zi = z[i];
+            if (l == 0) {
+                e[i] = zi[l];
+                continue;
+            }
+            double scale = 0;
+            for (int k = 0; k < i; k++) scale += Math.abs(zi[k]);
+            if (scale == 0) {
+                e[i] = zi[l];
+                continue;
+            }
+            double h = 0;
+            for (int k = 0; k < i; k++) {
+                zi[k] /= scale;
+                h += zi[k] * zi[k];
+            }
+            double f = zi[l];
+            double g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+            e[i] = scale * g;
+            h -= f * g;
+            zi[l] = f - g;
+            for (int j = 0; j < i; j++) e[j] = 0;
+            for (int j = 0; j < i; j++) {
+                double[] zj = z[j];
+                double uj = zi[j];
+                g = 0;
+                for (int k = 0; k < j; k++) {
+                    g += zj[k] * zi[k];
+                    e[k] += zj[k] * uj;
+                }
+                e[j] += g + zj[j] * uj;
+            }
+            f = 0;
+            for (int j = 0; j < i; j++) {
+                e[j] /= h;
+                f += e[j] * zi[j];
+            }
+            double hh = f / (h + h);
+            for (int j = 0; j < i; j++) {
+                double[] zj = z[j];
+                f = zi[j];
+                g = e[j] - hh * f;
+                e[j] = g;
+                for (int k = 0; k <= j; k++) zj[k] -= f * e[k] + g * zi[k];
+            }
+        }
+        e[0] = 0;
+        for (int i = 0; i < n; i++) d[i] = z[i][i];
     }
 
     private static double[][] referenceGram(double[][] x) {
