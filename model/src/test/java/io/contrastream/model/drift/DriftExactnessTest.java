@@ -162,6 +162,25 @@ class DriftExactnessTest {
         return c;
     }
 
+    @Test
+    void neighboursAreTheHeadOfTheSortedRanking() {
+        // Few distinct values, so most similarities tie; ±0.0 compare equal and NaN compares equal to itself.
+        double[] values = {0.5, -0.25, 0.0, -0.0, 1.0, Double.NaN, 0.5000000000000001};
+        SplittableRandom rng = new SplittableRandom(89);
+        for (int n = 2; n < 40; n++) {
+            double[] sim = new double[n];
+            for (int j = 0; j < n; j++) sim[j] = values[rng.nextInt(values.length)];
+            for (int k = 0; k < n; k++) {
+                int i = rng.nextInt(n);
+                Integer[] order = new Integer[n - 1];
+                for (int j = 0, o = 0; j < n; j++) if (j != i) order[o++] = j;
+                Arrays.sort(order, (p, q) -> sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) : Integer.compare(p, q));
+                int[] expected = Arrays.stream(order).limit(k).mapToInt(Integer::intValue).toArray();
+                assertArrayEquals(expected, RepresentationDrift.neighbours(sim, i, k), Arrays.toString(sim) + ", i " + i + ", k " + k);
+            }
+        }
+    }
+
     /**
      * Seeded rows with the cases a reordering could get wrong: mixed signs (cancellation, −0.0 products), a zero row,
      * repeated rows (zero distances, tied similarities) and an exact multiple of another row (tied cosines).
