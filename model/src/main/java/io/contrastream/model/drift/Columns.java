@@ -16,13 +16,14 @@ final class Columns {
     /** Rows computed together; callers pass {@code out} arrays of this many rows. */
     static final int BLOCK = 4;
 
-    private final double[][] x;
-    private final double[][] t;   // t[c][j] = x[j][c]
+    private final int n;
+    /** t[c][j] = x[j][c], plus a zero column if d is odd, which changes no sum (they start from +0.0, never −0.0). */
+    private final double[][] t;
 
     Columns(double[][] x, int d) {
-        this.x = x;
-        t = new double[d][x.length];
-        for (int j = 0; j < x.length; j++) {
+        n = x.length;
+        t = new double[d + d % 2][n];
+        for (int j = 0; j < n; j++) {
             for (int c = 0; c < d; c++) t[c][j] = x[j][c];
         }
     }
@@ -40,35 +41,35 @@ final class Columns {
         accumulate(i0, from, to, out, false);
     }
 
+    /** Two columns per pass, each sum taking them in order ((s + term c) + term c+1), so half the loads and stores. */
     private void accumulate(int i0, int from, int to, double[][] out, boolean differences) {
         double[] o0 = out[0], o1 = out[1], o2 = out[2], o3 = out[3];
-        double[] a0 = row(i0), a1 = row(i0 + 1), a2 = row(i0 + 2), a3 = row(i0 + 3);
+        int last = n - 1;
+        int r0 = Math.min(i0, last), r1 = Math.min(i0 + 1, last), r2 = Math.min(i0 + 2, last), r3 = Math.min(i0 + 3, last);
         for (double[] o : out) Arrays.fill(o, from, to, 0);
-        for (int c = 0; c < t.length; c++) {
-            double[] tc = t[c];
-            double b0 = a0[c], b1 = a1[c], b2 = a2[c], b3 = a3[c];
+        for (int c = 0; c < t.length; c += 2) {
+            double[] tc = t[c], td = t[c + 1];
+            double b0 = tc[r0], b1 = tc[r1], b2 = tc[r2], b3 = tc[r3];
+            double g0 = td[r0], g1 = td[r1], g2 = td[r2], g3 = td[r3];
             if (differences) {
                 for (int j = from; j < to; j++) {
-                    double v = tc[j];
+                    double v = tc[j], w = td[j];
                     double e0 = b0 - v, e1 = b1 - v, e2 = b2 - v, e3 = b3 - v;
-                    o0[j] += e0 * e0;
-                    o1[j] += e1 * e1;
-                    o2[j] += e2 * e2;
-                    o3[j] += e3 * e3;
+                    double f0 = g0 - w, f1 = g1 - w, f2 = g2 - w, f3 = g3 - w;
+                    o0[j] = o0[j] + e0 * e0 + f0 * f0;
+                    o1[j] = o1[j] + e1 * e1 + f1 * f1;
+                    o2[j] = o2[j] + e2 * e2 + f2 * f2;
+                    o3[j] = o3[j] + e3 * e3 + f3 * f3;
                 }
             } else {
                 for (int j = from; j < to; j++) {
-                    double v = tc[j];
-                    o0[j] += b0 * v;
-                    o1[j] += b1 * v;
-                    o2[j] += b2 * v;
-                    o3[j] += b3 * v;
+                    double v = tc[j], w = td[j];
+                    o0[j] = o0[j] + b0 * v + g0 * w;
+                    o1[j] = o1[j] + b1 * v + g1 * w;
+                    o2[j] = o2[j] + b2 * v + g2 * w;
+                    o3[j] = o3[j] + b3 * v + g3 * w;
                 }
             }
         }
-    }
-
-    private double[] row(int i) {
-        return x[Math.min(i, x.length - 1)];
     }
 }
