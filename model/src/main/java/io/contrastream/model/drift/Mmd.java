@@ -198,16 +198,8 @@ public final class Mmd {
         for (int i = 0; i < total; i++) {
             for (int j = 0; j < i; j++) values[k++] = sq[i * total + j];
         }
-        // A selection finds the same middle values as a full sort, in linear time; the values are finite sums of
-        // squares from +0.0, so neither NaN nor −0.0 can make "same" ambiguous.
-        int half = pairs / 2;
-        double upper = select(values, half);
-        double lower = upper;
-        if (pairs % 2 == 0) {
-            lower = values[0];
-            for (int i = 1; i < half; i++) lower = Math.max(lower, values[i]);
-        }
-        double median = pairs % 2 == 1 ? upper : (lower + upper) / 2;
+        // The values are finite sums of squares from +0.0, so they hold no NaN or −0.0, as Median needs.
+        double median = Median.of(values);
         if (median > 0) return median;
         // The fallback sums the positive values in ascending order, as it always has.
         Arrays.sort(values);
@@ -220,38 +212,6 @@ public final class Mmd {
             }
         }
         return positive > 0 ? positiveSum / positive : 2;
-    }
-
-    /**
-     * The k-th smallest of {@code a} (from 0), leaving every smaller-indexed entry ≤ it and every larger-indexed one
-     * ≥ it (Hoare's FIND with a median-of-three pivot).
-     */
-    private static double select(double[] a, int k) {
-        int lo = 0;
-        int hi = a.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            double pivot = Math.max(Math.min(a[lo], a[mid]), Math.min(Math.max(a[lo], a[mid]), a[hi]));
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) i++;
-                while (a[j] > pivot) j--;
-                if (i <= j) {
-                    double t = a[i];
-                    a[i++] = a[j];
-                    a[j--] = t;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                break;
-            }
-        }
-        return a[k];
     }
 
     /** Indices of a uniform subsample without replacement of size min(size, cap), via a partial Fisher–Yates. */
