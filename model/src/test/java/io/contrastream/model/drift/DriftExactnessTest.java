@@ -52,6 +52,29 @@ class DriftExactnessTest {
     }
 
     @Test
+    void medianMatchesTheSortedArray() {
+        SplittableRandom rng = new SplittableRandom(97);
+        for (int n : new int[] {1, 2, 3, 4, 5, 1023, 1024, 1025, 2048, 4097, 30_001, 130_816}) {
+            int stride = Math.max(1, n / 1024);
+            for (int kind = 0; kind < 4; kind++) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = switch (kind) {
+                        case 0 -> rng.nextDouble();
+                        case 1 -> rng.nextInt(5) * 0.5;   // ties, many of them +0.0
+                        case 2 -> i % stride == 0 ? 1e-9 * i : 1 + rng.nextDouble();   // a strided sample that misses
+                        default -> n - i;
+                    };
+                }
+                double[] sorted = v.clone();
+                Arrays.sort(sorted);
+                double expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+                assertBits(expected, Median.of(v), n + " values, kind " + kind);
+            }
+        }
+    }
+
+    @Test
     void permutationStatisticsMatchTheOneLabellingAtATimeLoop() {
         // Permutation counts around multiples of the four labellings summed side by side; sides of unequal sizes.
         int[][] sides = {{2, 2}, {3, 5}, {17, 8}, {64, 64}};
