@@ -40,9 +40,12 @@ public final class HealthMetrics {
         // A streaming log-sum-exp keeps the O(n²) pair terms out of memory and avoids underflow for large t.
         double max = Double.NEGATIVE_INFINITY;
         double scaledSum = 0;
+        Columns columns = new Columns(u, d);
+        double[][] distances = new double[Columns.BLOCK][u.length];
         for (int i = 0; i < u.length; i++) {
+            if (i % Columns.BLOCK == 0) columns.squaredDistances(i, i + 1, u.length, distances);
             for (int j = i + 1; j < u.length; j++) {
-                double v = -2 * squaredDistance(u[i], u[j], d);
+                double v = -2 * distances[i % Columns.BLOCK][j];
                 if (v <= max) {
                     scaledSum += Math.exp(v - max);
                 } else {
@@ -175,15 +178,19 @@ public final class HealthMetrics {
     }
 
     /** XXᵀ (n×n), filled symmetrically so the eigen-solver's symmetry check sees exact equality. */
-    private static double[][] gram(double[][] x) {
+    static double[][] gram(double[][] x) {
         int n = x.length;
         double[][] g = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int c = 0; c < x[i].length; c++) s += x[i][c] * x[j][c];
-                g[i][j] = s;
-                g[j][i] = s;
+        Columns columns = new Columns(x, x[0].length);
+        double[][] block = new double[Columns.BLOCK][n];
+        for (int i0 = 0; i0 < n; i0 += Columns.BLOCK) {
+            int end = Math.min(i0 + Columns.BLOCK, n);
+            columns.dots(i0, 0, end, block);
+            for (int i = i0; i < end; i++) {
+                for (int j = 0; j <= i; j++) {
+                    g[i][j] = block[i - i0][j];
+                    g[j][i] = block[i - i0][j];
+                }
             }
         }
         return g;

@@ -19,6 +19,8 @@ public final class Mmd {
 
     /** Largest pooled size whose n² kernel entries (and n(n−1) pair count) still fit in an int-indexed array. */
     private static final int MAX_POOLED = 46_340;
+    /** Labellings whose within-sample sums are accumulated side by side. */
+    private static final int CHAINS = 4;
 
     private Mmd() {
     }
@@ -70,81 +72,137 @@ public final class Mmd {
 
         double[] kernel = squaredDistances(pooled, d);
         double sigma2 = medianHeuristic(kernel, total) / 2;
+        // k(i, j) and k(j, i) are the same double, so each exp is taken once, on the lower triangle and the diagonal.
+        for (int i = 0; i < total; i++) {
+            for (int j = 0; j <= i; j++) {
+                double k = Math.exp(-kernel[i * total + j] / (2 * sigma2));
+                kernel[i * total + j] = k;
+                kernel[j * total + i] = k;
+            }
+        }
         double offDiagonalSum = 0;
         for (int i = 0; i < total; i++) {
             for (int j = 0; j < total; j++) {
-                int at = i * total + j;
-                kernel[at] = Math.exp(-kernel[at] / (2 * sigma2));
-                if (i != j) offDiagonalSum += kernel[at];
+                if (i != j) offDiagonalSum += kernel[i * total + j];
             }
         }
 
-        int[] order = new int[total];
-        for (int i = 0; i < total; i++) order[i] = i;
-        double observed = statistic(kernel, total, order, n, offDiagonalSum);
+        double[] statistics = statistics(kernel, total, n, offDiagonalSum, permutations, rng);
+        double observed = statistics[0];
         int atLeastAsExtreme = 0;
-        for (int p = 0; p < permutations; p++) {
-            shuffle(order, rng);
-            if (statistic(kernel, total, order, n, offDiagonalSum) >= observed) atLeastAsExtreme++;
+        for (int p = 1; p <= permutations; p++) {
+            if (statistics[p] >= observed) atLeastAsExtreme++;
         }
         double pValue = (1.0 + atLeastAsExtreme) / (1.0 + permutations);
         return new Result(observed, pValue, Math.sqrt(sigma2), n, m);
     }
 
     /**
-     * Unbiased MMD² where {@code order[0..n)} indexes the first sample and the rest the second; the cross term is
-     * recovered from the off-diagonal total so only the two within-sample blocks are summed.
+     * The unbiased MMD² of the observed labelling (rows [0, n) the first sample), then of {@code permutations}
+     * relabellings, each a shuffle of the one before; the cross term is recovered from the off-diagonal total so only
+     * the two within-sample blocks are summed.
      */
-    private static double statistic(double[] kernel, int total, int[] order, int n, double offDiagonalSum) {
+    static double[] statistics(double[] kernel, int total, int n, double offDiagonalSum, int permutations,
+                               SplittableRandom rng) {
         int m = total - n;
-        // Sorting each side turns the indexed reads into forward scans of each kernel row, which caches far better.
-        Arrays.sort(order, 0, n);
-        Arrays.sort(order, n, total);
-        double xx = withinSum(kernel, total, order, 0, n);
-        double yy = withinSum(kernel, total, order, n, total);
-        double xy = (offDiagonalSum - xx - yy) / 2;
-        return xx / ((double) n * (n - 1)) + yy / ((double) m * (m - 1)) - 2 * xy / ((double) n * m);
-    }
-
-    /** Sum of k(i, j) over ordered pairs i ≠ j within {@code order[from..to)}. */
-    private static double withinSum(double[] kernel, int total, int[] order, int from, int to) {
-        double sum = 0;
-        for (int a = from; a < to; a++) {
-            int row = order[a] * total;
-            for (int b = a + 1; b < to; b++) sum += kernel[row + order[b]];
-        }
-        return 2 * sum;
-    }
-
-    /** Row-major (total × total) matrix of squared Euclidean distances. */
-    private static double[] squaredDistances(double[][] z, int d) {
-        int total = z.length;
-        double[] out = new double[total * total];
-        for (int i = 0; i < total; i++) {
-            for (int j = 0; j < i; j++) {
-                double s = 0;
-                for (int c = 0; c < d; c++) {
-                    double diff = z[i][c] - z[j][c];
-                    s += diff * diff;
-                }
-                out[i * total + j] = s;
-                out[j * total + i] = s;
+        double[] out = new double[permutations + 1];
+        int[] order = new int[total];
+        for (int i = 0; i < total; i++) order[i] = i;
+        boolean[] first = new boolean[total];
+        int[][] labellings = new int[CHAINS][total];
+        double[] xx = new double[CHAINS];
+        double[] yy = new double[CHAINS];
+        // The labellings are drawn in order and summed CHAINS at a time: each sum is one chain of dependent additions
+        // in a fixed order, and side by side the chains overlap instead of each waiting out the adder's latency.
+        for (int p0 = 0; p0 <= permutations; p0 += CHAINS) {
+            int count = Math.min(CHAINS, permutations + 1 - p0);
+            for (int c = 0; c < count; c++) {
+                if (p0 + c > 0) shuffle(order, rng);
+                // Sorting each side turns the indexed reads into forward scans of each kernel row, which caches far
+                // better.
+                sortSides(order, n, first);
+                System.arraycopy(order, 0, labellings[c], 0, total);
+            }
+            withinSums(kernel, total, labellings, 0, n, xx);
+            withinSums(kernel, total, labellings, n, total, yy);
+            for (int c = 0; c < count; c++) {
+                double xy = (offDiagonalSum - xx[c] - yy[c]) / 2;
+                out[p0 + c] = xx[c] / ((double) n * (n - 1)) + yy[c] / ((double) m * (m - 1)) - 2 * xy / ((double) n * m);
             }
         }
         return out;
     }
 
-    /** Median of the squared distances over unordered pairs, with the fallbacks documented on {@link #test}. */
-    private static double medianHeuristic(double[] sq, int total) {
+    /**
+     * For each of the {@link #CHAINS} labellings, the sum of k(i, j) over ordered pairs i ≠ j within
+     * {@code order[from..to)}; a labelling past the last drawn one gives a sum nobody reads.
+     */
+    private static void withinSums(double[] kernel, int total, int[][] orders, int from, int to, double[] out) {
+        int[] o0 = orders[0], o1 = orders[1], o2 = orders[2], o3 = orders[3];
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int a = from; a < to; a++) {
+            int r0 = o0[a] * total, r1 = o1[a] * total, r2 = o2[a] * total, r3 = o3[a] * total;
+            for (int b = a + 1; b < to; b++) {
+                s0 += kernel[r0 + o0[b]];
+                s1 += kernel[r1 + o1[b]];
+                s2 += kernel[r2 + o2[b]];
+                s3 += kernel[r3 + o3[b]];
+            }
+        }
+        out[0] = 2 * s0;
+        out[1] = 2 * s1;
+        out[2] = 2 * s2;
+        out[3] = 2 * s3;
+    }
+
+    /**
+     * Sorts {@code order[0..n)} and {@code order[n..)} ascending in linear time, which works because {@code order}
+     * holds each row index once; {@code first} is all false on entry and on return.
+     */
+    private static void sortSides(int[] order, int n, boolean[] first) {
+        for (int a = 0; a < n; a++) first[order[a]] = true;
+        int x = 0;
+        int y = n;
+        for (int v = 0; v < order.length; v++) {
+            if (first[v]) {
+                order[x++] = v;
+                first[v] = false;
+            } else {
+                order[y++] = v;
+            }
+        }
+    }
+
+    /** Row-major (total × total) matrix of squared Euclidean distances, filled below the diagonal (the rest 0). */
+    static double[] squaredDistances(double[][] z, int d) {
+        int total = z.length;
+        double[] out = new double[total * total];
+        Columns columns = new Columns(z, d);
+        double[][] block = new double[Columns.BLOCK][total];
+        for (int i0 = 0; i0 < total; i0 += Columns.BLOCK) {
+            int end = Math.min(i0 + Columns.BLOCK, total);
+            columns.squaredDistances(i0, 0, end, block);
+            for (int i = i0; i < end; i++) System.arraycopy(block[i - i0], 0, out, i * total, i);
+        }
+        return out;
+    }
+
+    /**
+     * Median of the squared distances below the diagonal of {@code sq} (the unordered pairs), with the fallbacks
+     * documented on {@link #test}.
+     */
+    static double medianHeuristic(double[] sq, int total) {
         int pairs = total * (total - 1) / 2;
         double[] values = new double[pairs];
         int k = 0;
         for (int i = 0; i < total; i++) {
-            for (int j = i + 1; j < total; j++) values[k++] = sq[i * total + j];
+            for (int j = 0; j < i; j++) values[k++] = sq[i * total + j];
         }
-        Arrays.sort(values);
-        double median = pairs % 2 == 1 ? values[pairs / 2] : (values[pairs / 2 - 1] + values[pairs / 2]) / 2;
+        // The values are finite sums of squares from +0.0, so they hold no NaN or −0.0, as Median needs.
+        double median = Median.of(values);
         if (median > 0) return median;
+        // The fallback sums the positive values in ascending order, as it always has.
+        Arrays.sort(values);
         double positiveSum = 0;
         int positive = 0;
         for (double v : values) {
@@ -157,7 +215,7 @@ public final class Mmd {
     }
 
     /** Indices of a uniform subsample without replacement of size min(size, cap), via a partial Fisher–Yates. */
-    private static int[] subsample(int size, int cap, SplittableRandom rng) {
+    static int[] subsample(int size, int cap, SplittableRandom rng) {
         int[] idx = new int[size];
         for (int i = 0; i < size; i++) idx[i] = i;
         if (size <= cap) return idx;
@@ -170,7 +228,7 @@ public final class Mmd {
         return Arrays.copyOf(idx, cap);
     }
 
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];

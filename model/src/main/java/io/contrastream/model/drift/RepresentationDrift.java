@@ -23,27 +23,49 @@ public final class RepresentationDrift {
         double[][] b = Rows.normalize(after);
         double movement = 0;
         for (int i = 0; i < n; i++) movement += 1 - dot(a[i], b[i]);
+        Columns ac = new Columns(a, a[0].length);
+        Columns bc = new Columns(b, b[0].length);
+        double[][] simA = new double[Columns.BLOCK][n];
+        double[][] simB = new double[Columns.BLOCK][n];
+        boolean[] nearA = new boolean[n];
         double overlap = 0;
         for (int i = 0; i < n; i++) {
-            java.util.Set<Integer> na = neighbours(a, i, k);
+            if (i % Columns.BLOCK == 0) {
+                ac.dots(i, 0, n, simA);
+                bc.dots(i, 0, n, simB);
+            }
+            int[] na = neighbours(simA[i % Columns.BLOCK], i, k);
+            for (int j : na) nearA[j] = true;
             int shared = 0;
-            for (int j : neighbours(b, i, k)) if (na.contains(j)) shared++;
+            for (int j : neighbours(simB[i % Columns.BLOCK], i, k)) if (nearA[j]) shared++;
+            for (int j : na) nearA[j] = false;
             overlap += shared / (double) k;
         }
         return new Result(Math.max(0, movement / n), overlap / n);
     }
 
-    /** Indices of the k most cosine-similar other probes of probe i (ties broken by index). */
-    private static java.util.Set<Integer> neighbours(double[][] x, int i, int k) {
-        Integer[] order = new Integer[x.length - 1];
-        double[] sim = new double[x.length];
-        for (int j = 0, o = 0; j < x.length; j++) {
+    /**
+     * Indices of the k most cosine-similar other probes of probe i (ties broken by index), given i's similarities, in
+     * that order: the first k of the full ranking, kept by insertion as the probes go by, since k is small.
+     */
+    static int[] neighbours(double[] sim, int i, int k) {
+        int[] best = new int[k];
+        int size = 0;
+        for (int j = 0; j < sim.length; j++) {
             if (j == i) continue;
-            sim[j] = dot(x[i], x[j]);
-            order[o++] = j;
+            int at = size;
+            while (at > 0 && ranksBefore(sim, j, best[at - 1])) at--;
+            if (at == k) continue;
+            if (size < k) size++;
+            System.arraycopy(best, at, best, at + 1, size - 1 - at);
+            best[at] = j;
         }
-        java.util.Arrays.sort(order, (p, q) -> sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) : Integer.compare(p, q));
-        return new java.util.HashSet<>(java.util.Arrays.asList(order).subList(0, k));
+        return best;
+    }
+
+    /** The ranking: more similar first, then the lower index (similarities that compare equal tie, so 0.0 and −0.0). */
+    private static boolean ranksBefore(double[] sim, int p, int q) {
+        return sim[p] != sim[q] ? Double.compare(sim[q], sim[p]) < 0 : p < q;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -65,9 +65,16 @@ public final class SymmetricEigen {
     /**
      * Householder reduction of the lower triangle of {@code z} (Numerical Recipes tred2 without eigenvectors):
      * on return {@code d} holds the diagonal and {@code e[i]} the sub-diagonal entry between rows i-1 and i.
+     *
+     * <p>The upper triangle is overwritten with a copy of the lower one and kept equal to it to the bit, so that
+     * p = A·u and the update of A run over whole rows, element-wise; every entry is still the same sum in the same
+     * order as tred2's row-by-row loops give.
      */
-    private static void tridiagonalise(double[][] z, double[] d, double[] e) {
+    static void tridiagonalise(double[][] z, double[] d, double[] e) {
         int n = z.length;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) z[j][i] = z[i][j];
+        }
         for (int i = n - 1; i > 0; i--) {
             int l = i - 1;
             double[] zi = z[i];
@@ -93,17 +100,13 @@ public final class SymmetricEigen {
             e[i] = scale * g;
             h -= f * g;
             zi[l] = f - g;
-            // p = A·u / h from the lower triangle alone, walking rows so every access is sequential in memory.
-            for (int j = 0; j < i; j++) e[j] = 0;
-            for (int j = 0; j < i; j++) {
-                double[] zj = z[j];
-                double uj = zi[j];
-                g = 0;
-                for (int k = 0; k < j; k++) {
-                    g += zj[k] * zi[k];
-                    e[k] += zj[k] * uj;
-                }
-                e[j] += g + zj[j] * uj;
+            // p = A·u / h, a row of A at a time: each e[j] sums A[k][j]·u[k] over k in ascending order from 0, as
+            // tred2's dot product of row j (k < j) followed by its column (k ≥ j) does.
+            Arrays.fill(e, 0, i, 0);
+            for (int k = 0; k < i; k++) {
+                double[] zk = z[k];
+                double uk = zi[k];
+                for (int j = 0; j < i; j++) e[j] += zk[j] * uk;
             }
             f = 0;
             for (int j = 0; j < i; j++) {
@@ -111,12 +114,13 @@ public final class SymmetricEigen {
                 f += e[j] * zi[j];
             }
             double hh = f / (h + h);
+            for (int j = 0; j < i; j++) e[j] -= hh * zi[j];
+            // A -= u·qᵀ + q·uᵀ: entries (j, k) and (k, j) subtract the same two products, so the triangles stay equal.
             for (int j = 0; j < i; j++) {
                 double[] zj = z[j];
                 f = zi[j];
-                g = e[j] - hh * f;
-                e[j] = g;
-                for (int k = 0; k <= j; k++) zj[k] -= f * e[k] + g * zi[k];
+                g = e[j];
+                for (int k = 0; k < i; k++) zj[k] -= f * e[k] + g * zi[k];
             }
         }
         e[0] = 0;
