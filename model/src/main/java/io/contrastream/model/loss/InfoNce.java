@@ -1,6 +1,7 @@
 package io.contrastream.model.loss;
 
 import io.contrastream.model.linalg.Blas;
+import io.contrastream.model.linalg.Exp;
 import io.contrastream.model.linalg.Rows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -124,6 +125,7 @@ public final class InfoNce {
             java.util.Arrays.fill(ones, 1);
             return ones;
         }
+        if (Blas.direct() && logits.dataType() == DataType.FLOAT) return Exp.rowsInPlace(logits);
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(logits, logits));
         return logits.sum(1).toDoubleVector();
     }
