@@ -18,6 +18,8 @@ import io.contrastream.pipeline.io.RecordTypeInfo;
 import io.contrastream.pipeline.train.BatchOperator;
 import io.contrastream.pipeline.train.LearnerOperator;
 import io.contrastream.pipeline.train.PairBatch;
+import io.contrastream.pipeline.train.Replay;
+import io.contrastream.pipeline.train.Serving;
 import io.contrastream.schema.DeadLetter;
 import io.contrastream.schema.DriftReport;
 import io.contrastream.schema.Embedding;
@@ -109,11 +111,11 @@ public final class ContrastiveJob {
                 .transform("batch", TypeInformation.of(PairBatch.class), new BatchOperator(c.get(BATCH_SIZE), c.get(BATCH_TIMEOUT_MS)))
                 .uid("batch").setParallelism(1).setMaxParallelism(1)
                 .transform("learner", snapshotType, new LearnerOperator(c.encoderConfig(), c.learnerConfig(), c.get(SNAPSHOT_EVERY), c.get(SNAPSHOT_INTERVAL_MS),
-                        new LearnerOperator.Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED),
+                        new Replay(c.get(REPLAY_RATIO), c.get(REPLAY_CAPACITY), c.get(AUGMENT_STRENGTH), c.get(SEED),
                                 c.get(REPLAY_MODE) == ReplayMode.IDLE))
                         .withMaxBusy(c.get(TRAIN_MAX_BUSY))
                         .withStandardization(c.standardizesInputs())
-                        .withServing(new LearnerOperator.Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
+                        .withServing(new Serving(c.get(FEED_COMPATIBILITY), c.get(COMPATIBILITY_WEIGHT),
                                 c.get(ANCHOR_SAMPLES), c.get(SERVING_WARMUP_STEPS), c.get(SERVING_WARMUP_MAX_STEPS),
                                 c.get(SERVING_WARMUP_PLATEAU)))
                         .withWarmStart(newest, warm))

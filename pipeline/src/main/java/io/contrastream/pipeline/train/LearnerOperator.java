@@ -60,40 +60,6 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private final long snapshotIntervalMs;
     private final Replay replay;
 
-    /**
-     * Replay of past samples: steps on batches drawn from a reservoir of {@code capacity} raw samples, each
-     * re-augmented. {@code idle}: up to {@code ratio} per stream step, taken only while the learner has caught up with
-     * the stream ({@link IdleReplay}); otherwise exactly {@code ratio} after each stream batch, which the stream waits
-     * for (fractional ratios are drawn, seeded; deterministic). Ratio 0 turns it off.
-     */
-    public record Replay(double ratio, int capacity, double augmentStrength, long seed, boolean idle) implements java.io.Serializable {
-        public static Replay off() {
-            return new Replay(0, 1, 1, 0, false);
-        }
-    }
-
-    /**
-     * How the served versions stay comparable ({@link ServingSpace}): the mechanism, the compatibility term's weight,
-     * how many of the stream's first samples anchor the alignment, and the warm-up before a space's first version is
-     * served ({@link WarmUp}: at least and at most so many learner steps, until the loss falls by less than
-     * {@code warmupPlateau} per 50 steps; samples wait for that version).
-     */
-    public record Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps, int warmupMaxSteps,
-                          double warmupPlateau) implements java.io.Serializable {
-        public static Serving off() {
-            return new Serving(ServingSpace.Mechanism.NONE, 0, 1024, 0, 0, 0);
-        }
-
-        /** A fixed warm-up of {@code warmupSteps}. */
-        public Serving(ServingSpace.Mechanism mechanism, double weight, int anchors, int warmupSteps) {
-            this(mechanism, weight, anchors, warmupSteps, warmupSteps, 0);
-        }
-
-        WarmUp warmUp() {
-            return new WarmUp(warmupSteps, warmupMaxSteps, warmupPlateau, WarmUp.WINDOW);
-        }
-    }
-
     private double maxBusy = 1;   // see withMaxBusy
     private boolean standardize;  // see withStandardization
     private Serving serving = Serving.off();

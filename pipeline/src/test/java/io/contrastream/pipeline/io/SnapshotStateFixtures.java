@@ -13,6 +13,7 @@ import io.contrastream.pipeline.drift.DriftOperator;
 import io.contrastream.pipeline.embed.EmbedOperator;
 import io.contrastream.pipeline.train.LearnerOperator;
 import io.contrastream.pipeline.train.PairBatch;
+import io.contrastream.pipeline.train.Serving;
 import io.contrastream.schema.EncoderSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ class SnapshotStateFixtures {
                 EncoderConfig encoder = new EncoderConfig(EncoderConfig.Architecture.MLP, new int[] {DIM}, new int[] {16}, 8, 8, 4, 1);
                 LearnerConfig learner = new LearnerConfig(32, 0.2, 0.9, LearnerConfig.Optimizer.ADAM, 1e-3, 0);
                 return new OneInputStreamOperatorTestHarness<>(new LearnerOperator(encoder, learner, 2)
-                        .withServing(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 0)));
+                        .withServing(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 0)));
             }
 
             /** 0: six batches (versions 1 to 3, the third aligned); 1, 2: two batches each, one version. */

@@ -50,7 +50,7 @@ class LearnerOperatorTest {
 
     @Test
     void aSlowStreamStillGetsItsStepsPublishedWithinTheInterval() throws Exception {
-        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 100, 5_000, LearnerOperator.Replay.off());
+        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 100, 5_000, Replay.off());
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(op)) {
             h.open();
             h.setProcessingTime(1_000);
@@ -112,7 +112,7 @@ class LearnerOperatorTest {
 
     @Test
     void replayAddsSeededStepsOnPastSamplesAndItsBufferIsCheckpointed() throws Exception {
-        LearnerOperator.Replay replay = new LearnerOperator.Replay(2.0, 16, 1.0, 3, false);
+        Replay replay = new Replay(2.0, 16, 1.0, 3, false);
         OperatorSubtaskState state;
         List<Float> uninterrupted;
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, replay))) {
@@ -144,7 +144,7 @@ class LearnerOperatorTest {
 
     @Test
     void overItsTimeBudgetTheLearnerShedsBatchesAndTrainsAgainWhenTheBudgetRefills() throws Exception {
-        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 1, 0, LearnerOperator.Replay.off()).withMaxBusy(0.5);
+        LearnerOperator op = new LearnerOperator(ENCODER, LEARNER, 1, 0, Replay.off()).withMaxBusy(0.5);
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(op)) {
             h.setProcessingTime(0);
             h.open();
@@ -162,7 +162,7 @@ class LearnerOperatorTest {
     @Test
     void withTheWholeBudgetEveryBatchIsTrained() throws Exception {
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
-                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withMaxBusy(1))) {
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, Replay.off()).withMaxBusy(1))) {
             h.open();
             for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
             assertEquals(6, h.getSideOutput(LearnerOperator.STEP_STATS).size());
@@ -171,7 +171,7 @@ class LearnerOperatorTest {
 
     @Test
     void aCaughtUpLearnerSpendsItsIdleTimeOnAtMostRatioReplayStepsPerStreamStep() throws Exception {
-        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        Replay replay = new Replay(4, 64, 1.0, 3, true);
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
             h.setProcessingTime(1_000);
             h.open();
@@ -186,7 +186,7 @@ class LearnerOperatorTest {
 
     @Test
     void aBackloggedStreamIsNeverSlowedByReplay() throws Exception {
-        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        Replay replay = new Replay(4, 64, 1.0, 3, true);
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
             h.setProcessingTime(10_000);
             h.open();
@@ -215,7 +215,7 @@ class LearnerOperatorTest {
         OperatorSubtaskState state;
         EncoderSnapshot uninterrupted;
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
-                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, Replay.off()).withStandardization(true))) {
             h.open();
             h.processElement(batch(0), 0);
             h.processElement(batch(1), 0);
@@ -226,7 +226,7 @@ class LearnerOperatorTest {
         }
         assertEquals(8, uninterrupted.getInputStandardization().getMean().size());
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
-                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, Replay.off()).withStandardization(true))) {
             h.initializeState(state);
             h.open();
             h.processElement(batch(2), 0);
@@ -241,7 +241,7 @@ class LearnerOperatorTest {
 
     @Test
     void aStreamWhoseSamplesWereWrittenLongAgoIsABacklogToo() throws Exception {
-        LearnerOperator.Replay replay = new LearnerOperator.Replay(4, 64, 1.0, 3, true);
+        Replay replay = new Replay(4, 64, 1.0, 3, true);
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
             h.setProcessingTime(100_000);
             h.open();
@@ -258,13 +258,13 @@ class LearnerOperatorTest {
     void aStateFromBeforeStandardisationKeepsItsEncodersInputsAsTheyWere() throws Exception {
         OperatorSubtaskState state;
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
-                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()))) {
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, Replay.off()))) {
             h.open();
             h.processElement(batch(0), 0);
             state = h.snapshot(1, 1);
         }
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(
-                new LearnerOperator(ENCODER, LEARNER, 100, 0, LearnerOperator.Replay.off()).withStandardization(true))) {
+                new LearnerOperator(ENCODER, LEARNER, 100, 0, Replay.off()).withStandardization(true))) {
             h.initializeState(state);
             h.open();
             h.processElement(batch(1), 0);

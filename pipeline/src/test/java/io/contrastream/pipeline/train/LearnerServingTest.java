@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The learner serves its versions in one space: same space id, an orthogonal alignment, continued after a restore. */
 class LearnerServingTest {
 
-    static final LearnerOperator.Serving SERVING = new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 0);
+    static final Serving SERVING = new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 0);
 
     static PairBatch batch(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -33,7 +33,7 @@ class LearnerServingTest {
         return new PairBatch(n, ids, a, b, a.clone());
     }
 
-    static OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot> harness(LearnerOperator.Serving serving) throws Exception {
+    static OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot> harness(Serving serving) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new LearnerOperator(LearnerOperatorTest.ENCODER, LearnerOperatorTest.LEARNER, 2)
                 .withServing(serving));
     }
@@ -122,7 +122,7 @@ class LearnerServingTest {
     @Test
     void aPlateauWarmUpWaitsForTheLossToLevelOffOrForItsCap() throws Exception {
         // Two 50-step windows of loss are needed to see a plateau: with a cap of 9 steps the cap decides.
-        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 9, 0.01))) {
+        try (var h = harness(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 9, 0.01))) {
             h.open();
             for (int i = 0; i < 8; i++) h.processElement(batch(i), 0);
             assertEquals(0, h.extractOutputValues().size(), "past the 3 warm-up steps, but no plateau seen yet");
@@ -130,7 +130,7 @@ class LearnerServingTest {
             assertEquals(List.of(9L), h.extractOutputValues().stream().map(EncoderSnapshot::getStep).toList(), "served at the cap");
         }
         // The same batches over and over: the loss levels off, and the version is served before the cap.
-        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 1000, 0.5))) {
+        try (var h = harness(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 3, 1000, 0.5))) {
             h.open();
             int i = 0;
             while (h.extractOutputValues().isEmpty() && i < 400) h.processElement(batch(i++ % 4), 0);
@@ -141,7 +141,7 @@ class LearnerServingTest {
 
     @Test
     void theFirstVersionWaitsForTheWarmUpStepsUnlessTheInputEnds() throws Exception {
-        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 7))) {
+        try (var h = harness(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 7))) {
             h.open();
             for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
             assertEquals(0, h.extractOutputValues().size(), "6 of 7 warm-up steps: nothing served yet");
@@ -152,15 +152,15 @@ class LearnerServingTest {
             assertEquals(List.of(1L, 2L), h.extractOutputValues().stream().map(EncoderSnapshot::getVersion).toList(),
                     "then every --snapshot-every steps as before");
         }
-        try (var h = harness(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000))) {
+        try (var h = harness(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000))) {
             h.open();
             h.processElement(batch(0), 0);
             h.endInput();
             assertEquals(1, h.extractOutputValues().size(), "a bounded input's end serves what there is");
         }
         try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(LearnerOperatorTest.ENCODER,
-                LearnerOperatorTest.LEARNER, 2, 1_000, LearnerOperator.Replay.off())
-                .withServing(new LearnerOperator.Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000)))) {
+                LearnerOperatorTest.LEARNER, 2, 1_000, Replay.off())
+                .withServing(new Serving(ServingSpace.Mechanism.COMPAT_ALIGN, 100.0, 256, 1000)))) {
             h.setProcessingTime(0);
             h.open();
             h.processElement(batch(0), 0);
@@ -176,7 +176,7 @@ class LearnerServingTest {
 
     @Test
     void withoutCompatibilityEveryVersionIsServedAsItIs() throws Exception {
-        try (var h = harness(LearnerOperator.Serving.off())) {
+        try (var h = harness(Serving.off())) {
             h.open();
             for (int i = 0; i < 6; i++) h.processElement(batch(i), 0);
             List<EncoderSnapshot> snaps = h.extractOutputValues();
