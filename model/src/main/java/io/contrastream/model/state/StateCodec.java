@@ -219,7 +219,7 @@ public final class StateCodec {
         int n = in.readInt();
         if (n < 0 || 4L * n > in.available()) throw new EOFException(n + " floats announced, " + in.available() + " bytes left");
         float[] values = new float[n];
-        ByteBuffer.wrap(in.readNBytes(4 * n)).asFloatBuffer().get(values);
+        readValues(in, values);
         return values;
     }
 

@@ -59,17 +59,12 @@ abstract class OptimizerStep {
             if (grad.length() != n || grad.dataType() != DataType.FLOAT || grad.elementWiseStride() != 1) {
                 throw new IllegalArgumentException("Adam over " + n + " parameters got a gradient " + grad.shapeInfoToString());
             }
-            FloatBuffer native_ = grad.data().asNioFloat();
+            FloatBuffer buffer = grad.data().asNioFloat();
             int offset = Math.toIntExact(grad.offset());
-            native_.get(offset, g, 0, n);
-            float t = iteration + 1;
-            float beta1T = (float) Math.pow(beta1, t);
-            float beta2T = (float) Math.pow(beta2, t);
-            float rate = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));   // bias-corrected step size
-            if (Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0) rate = epsilon;
+            buffer.get(offset, g, 0, n);
+            float rate = stepSize(iteration);
             float c1 = 1 - beta1;
             float c2 = 1 - beta2;
-            float step = rate;
             Halves.run(n, MIN_SPLIT, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float gi = g[i];
@@ -77,11 +72,20 @@ abstract class OptimizerStep {
                     float vi = Math.fma(beta2, v[i], gi * gi * c2);
                     m[i] = mi;
                     v[i] = vi;
-                    g[i] = (mi * step) / ((float) Math.sqrt(vi) + epsilon);
+                    g[i] = (mi * rate) / ((float) Math.sqrt(vi) + epsilon);
                 }
             });
-            native_.put(offset, g, 0, n);
+            buffer.put(offset, g, 0, n);
             java.lang.ref.Reference.reachabilityFence(grad);   // the NIO view does not keep the native buffer alive
+        }
+
+        /** The bias-corrected step size at {@code iteration} (0-based), in the op's float arithmetic. */
+        private float stepSize(long iteration) {
+            float t = iteration + 1;
+            float beta1T = (float) Math.pow(beta1, t);
+            float beta2T = (float) Math.pow(beta2, t);
+            float rate = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));
+            return Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0 ? epsilon : rate;
         }
 
         @Override

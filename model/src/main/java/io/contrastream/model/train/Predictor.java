@@ -3,9 +3,7 @@ package io.contrastream.model.train;
 import io.contrastream.model.encoder.DenseEncoder;
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.state.StateCodec;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The predictor of BYOL and SimSiam: an MLP p → h → h → p (batch norm and ReLU in the hidden layers, linear output)
