@@ -91,8 +91,7 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
     private transient ListState<EncoderSnapshot> servedState;
     private transient IdleReplay idle;
     private transient ListState<byte[]> momentsState;
-    private transient long replayAt;   // when the queued replay look fires; Long.MAX_VALUE: none queued
-    private transient long replayGeneration;
+    private transient ReplayLoop replayLoop;
     private transient int replayBatch;
     private transient WarmUp warmUp;
 
@@ -173,7 +172,6 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         Augmenter augmenter = Augmenters.forShape(encoderConfig.inputShape(), AugmentConfig.defaults().withStrength(replay.augmentStrength()));
         trainer = new OnlineTrainer(learner, replay.idle() ? 0 : replay.ratio(), replayBuffer, augmenter, replay.seed());
         idle = replay.idle() && replay.ratio() > 0 ? new IdleReplay(replay.ratio()) : null;
-        replayAt = Long.MAX_VALUE;   // transient: set here, not by an initialiser the deployed (deserialised) copy skips
         momentsState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("input-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         byte[] saved = bulk.getOrDefault("learner", first(learnerState));
@@ -265,6 +263,14 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
         samples = metrics.meter(Metrics.LEARNER_SAMPLES_PER_SECOND, new MeterView(10));
         shed = metrics.counter(Metrics.LEARNER_SHED_SAMPLES);
         budget = new TrainingBudget(maxBusy, getProcessingTimeService().getCurrentProcessingTime());
+        if (idle != null) {
+            Counter recordsIn = getContainingTask().getEnvironment().getMetricGroup().getIOMetricGroup().getNumRecordsInCounter();
+            replayLoop = new ReplayLoop(getProcessingTimeService(), idle, budget, recordsIn::getCount, () -> {
+                long start = System.nanoTime();
+                afterStep(trainer.replayStep(replayBatch));
+                return System.nanoTime() - start;
+            });
+        }
     }
 
     @Override
@@ -288,41 +294,8 @@ public class LearnerOperator extends AbstractStreamOperator<EncoderSnapshot>
             // Measured at arrival: the batch's own step is not a wait.
             long now = getProcessingTimeService().getCurrentProcessingTime();
             idle.onStreamStep(now, b.formedMs < 0 ? -1 : arrived - b.formedMs, b.sourceMs < 0 ? -1 : arrived - b.sourceMs, spent);
-            scheduleReplay(now);
+            replayLoop.schedule(now);
         }
-    }
-
-    /**
-     * Queues one idle replay step behind whatever the mailbox holds, so a stream batch that arrives meanwhile is
-     * taken first; each step queues the next while {@link IdleReplay} and the time budget allow.
-     */
-    private void scheduleReplay(long at) {
-        if (!idle.wanted(at)) {
-            if (!idle.wanted(Long.MAX_VALUE)) return;   // no credits: nothing to do until the next stream batch
-            at = idle.idleAt();                           // behind the stream: look again once it has gone quiet
-        }
-        if (at >= replayAt) return;                      // an earlier look is already queued
-        replayAt = at;
-        long generation = ++replayGeneration;            // a later look queued before this one is void
-        getProcessingTimeService().registerTimer(at, t -> {
-            if (generation != replayGeneration) return;
-            replayAt = Long.MAX_VALUE;
-            if (!idle.wanted(t)) {
-                scheduleReplay(t);
-                return;
-            }
-            // Over --train-max-busy, or so near it that the next stream batch would be shed: look again later.
-            if (!budget.admit(t, 2 * idle.stepNanos())) {
-                scheduleReplay(t + 50);
-                return;
-            }
-            long start = System.nanoTime();
-            afterStep(trainer.replayStep(replayBatch));
-            long spent = System.nanoTime() - start;
-            budget.charge(spent);
-            idle.charge(spent);
-            scheduleReplay(getProcessingTimeService().getCurrentProcessingTime());
-        });
     }
 
     private void afterStep(StepStats stats) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class LivePageBrowserITCase {
 
-    private static final int SAMPLES = 6000;
+    private static final int SAMPLES = 12_000;
     private static final int BAD_EVERY = 100;
     private static final long DEMO_DEADLINE_MS = 240_000;
     private static final long BROWSER_DEADLINE_S = 90;
@@ -55,7 +55,7 @@ class LivePageBrowserITCase {
         AtomicInteger exit = new AtomicInteger(Integer.MIN_VALUE);
         // The page outlives the summary (--page-hold-s), so the browser sees the finished run without racing the demo.
         Thread demo = new Thread(() -> exit.set(ToolsCli.commandLine().execute("demo", "--samples", Integer.toString(SAMPLES),
-                "--bad-every", Integer.toString(BAD_EVERY), "--rate", "1000", "--drift-window", "400", "--snapshot-every", "5",
+                "--bad-every", Integer.toString(BAD_EVERY), "--rate", "2000", "--drift-window", "800", "--snapshot-every", "5",
                 "--serving-warmup-plateau", "0",   // a small demo: versions from step 40 on, so representation drift has pairs
                 "--work-dir", TARGET.resolve("it-live-page-" + System.nanoTime()).toString(), "--timeout-s", "300",
                 "--ui-port", Integer.toString(port), "--page-hold-s", "600")), "demo");
