@@ -2,6 +2,8 @@ package io.contrastream.model.encoder;
 
 import io.contrastream.model.linalg.Blas;
 import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,13 +14,17 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class DenseStack {
 
+    /** Inference batch sizes whose buffers are kept (see {@code FrozenEncoder.ROW_QUANTUM}). */
+    static final int MAX_INFER_SIZES = 16;
+
     private final INDArray[] w;
     private final INDArray[] b;
     private final INDArray[] gw;
     private final INDArray[] gb;
     private final INDArray[] inputs;   // the input of each layer in the last forward pass
     private final INDArray[] trainOut; // per-layer outputs of forward, reused while the batch size stays
-    private final INDArray[] inferOut; // per-layer outputs of infer
+    /** Per-layer outputs of inference, by batch size: a stream's micro-batches come in a few sizes, each reused. */
+    private final Map<Integer, INDArray[]> inferOut = new HashMap<>();
     private final INDArray[] dxBuf;    // per-layer input gradients of backward
     private INDArray output;
     private INDArray ones;
@@ -30,6 +36,7 @@ final class DenseStack {
     private double[] scratchInv = new double[0];
     private float[] heapA = new float[0];   // heap copies of a layer's buffers for the element-wise passes
     private float[] heapB = new float[0];
+    private float[] biasHeap = new float[0];
 
     /** Views of the layers' weights, biases and their gradients, in order; each W viewed nIn×nOut. */
     DenseStack(INDArray[] w, INDArray[] b, INDArray[] gw, INDArray[] gb) {
@@ -40,7 +47,6 @@ final class DenseStack {
         int layers = w.length;
         inputs = new INDArray[layers];
         trainOut = new INDArray[layers];
-        inferOut = new INDArray[layers];
         dxBuf = new INDArray[layers];
         xhat = new double[layers][];
         invStd = new double[layers][];
@@ -81,7 +87,7 @@ final class DenseStack {
     /** The output of the first {@code layers} layers (ReLU applied to all but the network's last). */
     private INDArray run(INDArray x, boolean keep, int layers) {
         int n = (int) x.size(0);
-        INDArray[] outs = keep ? trainOut : inferOut;
+        INDArray[] outs = keep ? trainOut : inferOut(n);
         INDArray a = x;
         for (int i = 0; i < layers; i++) {
             if (keep) inputs[i] = a;
@@ -93,6 +99,15 @@ final class DenseStack {
         }
         if (keep) output = a;
         return a;
+    }
+
+    private INDArray[] inferOut(int n) {
+        INDArray[] outs = inferOut.get(n);
+        if (outs == null) {
+            if (inferOut.size() >= MAX_INFER_SIZES) inferOut.clear();   // bounded memory if sizes keep changing
+            inferOut.put(n, outs = new INDArray[w.length]);
+        }
+        return outs;
     }
 
     /** Back-propagates ∂L/∂output of the last kept run; returns ∂L/∂input (B×nIn) when asked, else null. */
@@ -175,8 +190,8 @@ final class DenseStack {
         float[] v = heapA = grow(heapA, n);
         FloatBuffer buffer = z.data().asNioFloat();
         buffer.get(0, v, 0, n);
-        float[] bv = bias.toFloatVector();   // a view into the flat parameters: let ND4J resolve its offset
-        int cols = bv.length;
+        int cols = (int) bias.length();
+        float[] bv = biasHeap = Blas.read(bias, grow(biasHeap, cols));
         // Math.max, not a comparison: half the signs are negative, so a branch mispredicts every other element
         // (C2 compiles a float select to a jump); the branch-free loop vectorises and was 5× faster here.
         if (relu) {

@@ -2,6 +2,8 @@ package io.contrastream.model.encoder;
 
 import io.contrastream.model.data.Standardization;
 import io.contrastream.model.linalg.Blas;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,8 +19,15 @@ public final class FrozenEncoder {
     private final TrainableEncoder encoder;
     private final int chunk;
     private final Standardization input;
-    private INDArray x;               // reused input rows, N×D
-    private INDArray aligned;         // reused aligned embeddings, N×E
+    /**
+     * Batches run on a multiple of this many rows, the rows past n stale (each row's output depends on that row alone),
+     * so a stream's micro-batches of every size reuse a few buffers: fresh off-heap arrays per call, ND4J objects and
+     * page faults, had cost the embed stage about as much as its products (JFR).
+     */
+    static final int ROW_QUANTUM = 8;
+
+    private final Map<Integer, INDArray> x = new HashMap<>();         // input rows by batch rows, M×D
+    private final Map<Integer, INDArray> aligned = new HashMap<>();   // aligned embeddings, M×E
     private INDArray rotation;        // the last rotation as an E×E array, for as long as callers pass the same one
     private float[] rotationOf;
 
@@ -66,16 +75,16 @@ public final class FrozenEncoder {
      */
     public float[][] embed(float[] rows, int n, float[] rotation) {
         if (input != null) rows = input.apply(rows, n);
-        INDArray z = encoder.embed(inputRows(rows, n));                                         // N×E
-        if (rotation == null) return z.toFloatMatrix();
+        INDArray z = encoder.embed(inputRows(rows, n));                                         // M×E, M ≥ N
+        if (rotation == null) return Blas.rows(z, n);
         int e = config.embeddingDim();
         if (rotation != rotationOf) {
             this.rotation = Nd4j.create(rotation, new long[] {e, e}, DataType.FLOAT);
             rotationOf = rotation;
         }
-        aligned = DenseStack.buffer(aligned, n, e);
-        Blas.gemm(z, this.rotation, aligned, 1f, 0f);                                           // N×E: z·R
-        return aligned.toFloatMatrix();
+        INDArray out = buffer(aligned, (int) z.size(0), e);
+        Blas.gemm(z, this.rotation, out, 1f, 0f);                                               // M×E: z·R
+        return Blas.rows(out, n);
     }
 
     /** Embeds rows given one array each, in chunks so memory stays bounded for a whole dataset; rows.length×embeddingDim. */
@@ -100,14 +109,23 @@ public final class FrozenEncoder {
         return out;
     }
 
-    /** n rows as an N×D array: on the CPU backend in a reused buffer, filled in bulk (ND4J's create put them one by one). */
+    /** n rows as an M×D array: on the CPU backend in a reused buffer of M = n rounded up to ROW_QUANTUM, filled in bulk. */
     private INDArray inputRows(float[] rows, int n) {
         int d = config.inputSize();
         if (!Blas.direct()) return Nd4j.create(rows, new long[] {n, d}, DataType.FLOAT);
-        x = DenseStack.buffer(x, n, d);
-        x.data().asNioFloat().put(0, rows, 0, n * d);
-        java.lang.ref.Reference.reachabilityFence(x);
-        return x;
+        INDArray in = buffer(x, (n + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM, d);
+        in.data().asNioFloat().put(0, rows, 0, n * d);
+        java.lang.ref.Reference.reachabilityFence(in);
+        return in;
+    }
+
+    private static INDArray buffer(Map<Integer, INDArray> bySize, int rows, int cols) {
+        INDArray b = bySize.get(rows);
+        if (b == null || b.size(1) != cols) {
+            if (bySize.size() >= DenseStack.MAX_INFER_SIZES) bySize.clear();
+            bySize.put(rows, b = Nd4j.zeros(DataType.FLOAT, rows, cols));   // zeros: the padding rows start finite
+        }
+        return b;
     }
 
     public EncoderConfig config() { return config; }

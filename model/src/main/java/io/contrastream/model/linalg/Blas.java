@@ -91,6 +91,39 @@ public final class Blas {
                 pointer(a), ld(a), pointer(b), ld(b), beta, pointer(c), ldc);
     }
 
+    /**
+     * Copies a contiguous float vector, a view into flat parameters too, into the front of {@code into}; returns it.
+     * ND4J's {@code toFloatVector} first copies a view to a new off-heap array, which cost more than the copy.
+     */
+    public static float[] read(INDArray v, float[] into) {
+        int n = (int) v.length();
+        if (CPU && v.dataType() == DataType.FLOAT && (n == 1 || v.elementWiseStride() == 1)) {
+            v.data().asNioFloat().get((int) v.offset(), into, 0, n);   // a view's buffer is its base's, from the start
+            java.lang.ref.Reference.reachabilityFence(v);
+        } else {
+            System.arraycopy(v.toFloatVector(), 0, into, 0, n);
+        }
+        return into;
+    }
+
+    /**
+     * The first {@code n} rows of a c-ordered float matrix of its own memory (a buffer that may hold more rows), as
+     * heap arrays; other matrices through ND4J. ND4J's {@code toFloatMatrix} made a view object per row.
+     */
+    public static float[][] rows(INDArray m, int n) {
+        int cols = (int) m.size(1);
+        float[][] out = new float[n][cols];
+        if (CPU && m.dataType() == DataType.FLOAT && m.ordering() == 'c' && !m.isView()) {
+            java.nio.FloatBuffer buffer = m.data().asNioFloat();
+            for (int i = 0; i < n; i++) buffer.get(i * cols, out[i], 0, cols);
+            java.lang.ref.Reference.reachabilityFence(m);
+        } else {
+            float[][] all = m.toFloatMatrix();
+            for (int i = 0; i < n; i++) out[i] = all[i];
+        }
+        return out;
+    }
+
     /** y ← alpha·x + y over whole contiguous float arrays of equal length. */
     public static void axpy(float alpha, INDArray x, INDArray y) {
         if (!CPU || !contiguous(x) || !contiguous(y) || x.length() != y.length()) {

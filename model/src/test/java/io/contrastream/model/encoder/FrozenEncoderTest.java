@@ -31,4 +31,26 @@ class FrozenEncoderTest {
             for (int i = 0; i < n; i++) for (int j = 0; j < E; j++) assertEquals(plain[i][j], again[i][j], "row " + i);
         }
     }
+
+    @Test
+    void aRowsEmbeddingDoesNotDependOnTheBatchItCameIn() {
+        FrozenEncoder encoder = FrozenEncoder.random(MLP);
+        Random random = new Random(9);
+        int n = 40;
+        float[] rows = new float[n * 12];
+        for (int i = 0; i < rows.length; i++) rows[i] = (float) random.nextGaussian() * 3;
+        float[][] whole = encoder.embed(rows, n);
+        // Sizes that are padded to a multiple of the quantum, over buffers that held other rows before.
+        for (int size : new int[] {1, 3, 9, 17, 1}) {
+            for (int from = 0; from + size <= n; from += size) {
+                float[][] part = encoder.embed(java.util.Arrays.copyOfRange(rows, from * 12, (from + size) * 12), size);
+                assertEquals(size, part.length);
+                for (int i = 0; i < size; i++) {
+                    for (int j = 0; j < E; j++) {
+                        assertEquals(whole[from + i][j], part[i][j], 1e-5f * Math.max(1, Math.abs(whole[from + i][j])), "row " + (from + i));
+                    }
+                }
+            }
+        }
+    }
 }
