@@ -50,7 +50,7 @@ public final class FrozenEncoder {
         }
         // Bounded work memory per call: a CNN's im2col matrix for 256 28×28 images over 32 channels is ~58 MB.
         this.chunk = config.architecture().convolutional() ? 256 : 1024;
-        encoder.params().assign(Nd4j.create(weights, encoder.params().shape(), DataType.FLOAT));
+        Blas.write(weights, encoder.params());
     }
 
     /** A randomly initialised encoder of the given architecture (the baseline any learner must beat). */

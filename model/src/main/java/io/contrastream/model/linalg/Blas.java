@@ -107,6 +107,20 @@ public final class Blas {
     }
 
     /**
+     * Writes {@code from} over a contiguous float array of the same length (a view into flat parameters too); the
+     * counterpart of {@link #read}. {@code Nd4j.create(float[])} put a snapshot's half a million weights one by one.
+     */
+    public static void write(float[] from, INDArray into) {
+        if (into.length() != from.length) throw new IllegalArgumentException(from.length + " values for " + into.shapeInfoToString());
+        if (CPU && into.dataType() == DataType.FLOAT && (from.length == 1 || into.elementWiseStride() == 1)) {
+            into.data().asNioFloat().put((int) into.offset(), from);
+            java.lang.ref.Reference.reachabilityFence(into);
+        } else {
+            into.assign(Nd4j.create(from, into.shape(), DataType.FLOAT));
+        }
+    }
+
+    /**
      * The first {@code n} rows of a c-ordered float matrix of its own memory (a buffer that may hold more rows), as
      * heap arrays; other matrices through ND4J. ND4J's {@code toFloatMatrix} made a view object per row.
      */

@@ -2,8 +2,8 @@ package io.contrastream.model.train;
 
 import io.contrastream.model.encoder.EncoderConfig;
 import io.contrastream.model.encoder.TrainableEncoder;
+import io.contrastream.model.linalg.Blas;
 import io.contrastream.model.linalg.Rows;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,7 +38,7 @@ public final class Compatibility {
         if (weights.length != anchor.params().length()) {
             throw new IllegalArgumentException("anchor has " + weights.length + " weights, the encoder " + anchor.params().length());
         }
-        anchor.params().assign(Nd4j.create(weights, anchor.params().shape(), DataType.FLOAT));
+        Blas.write(weights, anchor.params());
         anchorVersion = version;
     }
 
