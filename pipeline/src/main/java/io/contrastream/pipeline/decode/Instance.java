@@ -1,5 +1,8 @@
 package io.contrastream.pipeline.decode;
 
+import io.contrastream.pipeline.io.BulkFloats;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /** A validated sample inside the job: id, event time, finite values of the configured shape, optional label. */
 public class Instance {
     /** Label value meaning "none"; labels are for evaluation only and never reach the learner. */
@@ -7,6 +10,7 @@ public class Instance {
 
     public String id;
     public long eventTime;
+    @TypeInfo(BulkFloats.Field.class)
     public float[] values;
     public int label = NO_LABEL;
 

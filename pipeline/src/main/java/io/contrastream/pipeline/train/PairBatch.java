@@ -1,12 +1,18 @@
 package io.contrastream.pipeline.train;
 
+import io.contrastream.pipeline.io.BulkFloats;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /** A batch of positive pairs, flattened row-major, ready for one learner step: size × inputSize values per view. */
 public class PairBatch {
     public int size;
     public String[] ids;
+    @TypeInfo(BulkFloats.Field.class)
     public float[] first;
+    @TypeInfo(BulkFloats.Field.class)
     public float[] second;
     /** The un-augmented samples, row-major, for the replay buffer. */
+    @TypeInfo(BulkFloats.Field.class)
     public float[] raw;
     /** Processing time (ms) when the batch was formed; -1: unknown. How long it waited tells the learner of a backlog. */
     public long formedMs = -1;
