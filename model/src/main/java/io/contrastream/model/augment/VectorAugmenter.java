@@ -46,15 +46,17 @@ public final class VectorAugmenter implements Augmenter {
         // standardised upstream, and a relative sigma would leave zero-valued features untouched.
         double sigma = config.vectorNoiseStd() * strength;
         double maskProb = config.featureMaskProb();
+        long maskBelow = Gaussians.threshold(maskProb);
+        boolean draws = maskProb > 0 || sigma > 0;   // no draw at all when neither is on
         float[] out = new float[dim];
         for (int i = 0; i < dim; i++) {
-            // Skipping the draw when masking is off keeps the no-mask path as cheap as possible.
-            if (maskProb > 0 && rng.nextDouble() < maskProb) {
+            long r = draws ? rng.nextLong() : 0;   // one draw: the mask takes its top bits, the noise the next ones
+            if (Gaussians.below(r, maskBelow)) {
                 continue; // out[i] is already 0
             }
             double v = x[i] * scale;
             if (sigma > 0) {
-                v += sigma * rng.nextGaussian();
+                v += sigma * Gaussians.of(r);
             }
             out[i] = AugmentMath.saturate(v);
         }
