@@ -30,6 +30,7 @@ final class IdleReplay {
     private final double ratio;
     private double credits;
     private boolean backlogged;
+    private boolean behindTopic;
     private long lastStreamMs;
     private double stepMs = 0;   // EWMA of a learner step's duration, stream or replay
 
@@ -45,18 +46,21 @@ final class IdleReplay {
     void onStreamStep(long nowMs, long waitedMs, long lagMs, long nanos) {
         observe(nanos);
         lastStreamMs = nowMs;
-        backlogged = waitedMs > tolerance() || lagMs > LAG_MS + tolerance();
+        backlogged = waitedMs > tolerance();
+        // Behind the topic is only over when a batch arrives fresh again: a slow stream's batches are seconds apart, so
+        // a pause between them does not mean the backlog was read (bench/quality fell to half its offered rate so).
+        behindTopic = lagMs > LAG_MS + tolerance();
         // Fractions add up (a ratio of 0.5 replays once every second stream step), and so do credits a learner slower
         // than ratio replays per stream batch could not spend yet: it spends them when the stream pauses or ends.
         credits = Math.min(Math.min(Math.max(1, Math.ceil(ratio)) * CARRY_STEPS, MAX_CARRY), credits + ratio);
     }
 
     /**
-     * Whether a replay step may run at {@code nowMs}: credits left, and caught up with the stream, or behind it but with
-     * no stream batch for {@link #idleAfter} (whatever was behind has been read).
+     * Whether a replay step may run at {@code nowMs}: credits left, the last batch fresh from the topic, and caught up
+     * with the stream, or behind it but with no stream batch for {@link #idleAt} (whatever was behind has been read).
      */
     boolean wanted(long nowMs) {
-        return credits >= 1 && (!backlogged || nowMs >= idleAt());
+        return credits >= 1 && !behindTopic && (!backlogged || nowMs >= idleAt());
     }
 
     /** When a backlogged learner that has seen no stream batch since counts as idle. */

@@ -252,6 +252,13 @@ class LearnerOperatorTest {
             h.setProcessingTime(100_002);
             assertEquals(10, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "caught up: the credits of both stream steps");
         }
+        try (var h = new OneInputStreamOperatorTestHarness<PairBatch, EncoderSnapshot>(new LearnerOperator(ENCODER, LEARNER, 100, 0, replay))) {
+            h.setProcessingTime(100_000);
+            h.open();
+            h.processElement(batch(0).formedAt(100_000).sourcedAt(10_000), 0);
+            h.setProcessingTime(160_000);   // a slow stream's next batch is seconds away: no sign the topic was read
+            assertEquals(1, h.getSideOutput(LearnerOperator.STEP_STATS).size(), "behind the topic until a batch comes fresh");
+        }
     }
 
     @Test
