@@ -25,6 +25,7 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
     private final long timeoutMs;
     private transient List<ViewPair> buffer;
     private transient long newestSourceMs = -1;   // the newest Kafka record time in the batch being formed
+    private transient long newestArrivalMs;        // when that record reached this operator
     private transient long oldestArrival;
     private transient ListState<ViewPair> pending;
 
@@ -52,7 +53,10 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
     @Override
     public void processElement(StreamRecord<ViewPair> element) {
         buffer.add(element.getValue());
-        if (element.hasTimestamp()) newestSourceMs = Math.max(newestSourceMs, element.getTimestamp());
+        if (element.hasTimestamp() && element.getTimestamp() > newestSourceMs) {
+            newestSourceMs = element.getTimestamp();
+            newestArrivalMs = getProcessingTimeService().getCurrentProcessingTime();
+        }
         if (buffer.size() == 1) startClock();
         if (buffer.size() >= batchSize) flush();
     }
@@ -99,8 +103,11 @@ public class BatchOperator extends AbstractStreamOperator<PairBatch>
             if (p.raw != null) System.arraycopy(p.raw, 0, raw, i * d, d);
         }
         buffer.clear();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        // The source time moved on by the newest record's wait in this batch: how far behind the topic the job reads is
+        // its lag on arrival here. A slow stream's batch that closed by --batch-timeout-ms would otherwise look behind.
         output.collect(new StreamRecord<>(new PairBatch(n, ids, first, second, raw)
-                .formedAt(getProcessingTimeService().getCurrentProcessingTime()).sourcedAt(newestSourceMs)));
+                .formedAt(now).sourcedAt(newestSourceMs < 0 ? -1 : newestSourceMs + (now - newestArrivalMs))));
         newestSourceMs = -1;
     }
 }

@@ -16,8 +16,8 @@ final class IdleReplay {
     /**
      * Source lag of a batch's newest sample still counted as caught up. The feed's own latency is far below it (p50
      * 40 ms, p99 0.3 s in bench-e2e training on every sample, since {@link ReplayLoop} lets the input go first), so an
-     * older batch means a backlog on the topic, such as the one a job finds when it starts. A slow stream whose
-     * batches close by timeout may look behind; it is replayed once it has been quiet for a second.
+     * older batch means a backlog on the topic, such as the one a job finds when it starts. The batch operator counts a
+     * record's wait in its batch out of that lag, so a slow stream's batches closed by timeout do not look behind.
      */
     static final long LAG_MS = 1_000;
     /** A learner behind its stream that has had no stream batch for this long has read the backlog. */

@@ -64,6 +64,19 @@ class BatchOperatorTest {
     }
 
     @Test
+    void aBatchClosedByTimeoutCarriesItsNewestRecordsLagOnArrivalNotItsWait() throws Exception {
+        try (var h = harness(100, 500)) {
+            h.open();
+            h.setProcessingTime(10_000);
+            h.processElement(pair(0), 9_800);          // written to Kafka 200 ms before it arrived
+            h.setProcessingTime(10_500);               // the timeout closes the batch 500 ms later
+            PairBatch b = h.extractOutputValues().get(0);
+            assertEquals(10_500, b.formedMs);
+            assertEquals(200, b.formedMs - b.sourceMs, "the lag on arrival, not 700 ms");
+        }
+    }
+
+    @Test
     void flushesTheRestAtTheEndOfABoundedInput() throws Exception {
         try (var h = harness(100, 60_000)) {
             h.open();
